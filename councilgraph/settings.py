@@ -1,0 +1,57 @@
+"""One table of settings (name, default, help), read from the environment as COUNCILGRAPH_<NAME>.
+
+The CLI, the server and the tests all take their configuration from here; `docs/settings.md`
+documents every entry (a test checks it does).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "./data", "Directory holding the graph store, the search index and the manifest."),
+    Setting("base_iri", "http://127.0.0.1:8000", "Base of every entity IRI ({base}/id/{kind}/{slug}). Changing it changes every IRI."),
+    Setting("search_engine", "whoosh", "Full-text engine: `whoosh` (default) or `tantivy` (faster; for corpora past a few thousand documents or a public server)."),
+    Setting("graph_endpoint", "", "URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded Oxigraph store (empty = embedded)."),
+    Setting("graph_update_endpoint", "", "URL of the remote SPARQL 1.1 update endpoint (defaults to graph_endpoint)."),
+    Setting("sparql_timeout", 10.0, "Seconds a /sparql query may run before it is stopped (HTTP 503).", float),
+    Setting("sparql_max_rows", 10000, "Most rows (or triples) a /sparql answer returns; more are cut and the response says so.", int),
+    Setting("search_max_size", 100, "Largest page size accepted by /api/search (`size`).", int),
+    Setting("max_request_bytes", 1_000_000, "Largest request body accepted (bytes); larger requests get HTTP 413.", int),
+    Setting("max_query_chars", 10_000, "Longest SPARQL or search query accepted (characters).", int),
+    Setting("host", "127.0.0.1", "Address `councilgraph serve` binds to."),
+    Setting("port", 8000, "Port `councilgraph serve` listens on.", int),
+    Setting("threads", 8, "Worker threads of the production WSGI server (waitress).", int),
+    Setting("admin_token", "", "Token that enables POST /api/admin/ingest (empty = the route is disabled).", str),
+)
+
+SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Defaults, then COUNCILGRAPH_<NAME> environment variables, then explicit overrides (None values ignored)."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(f"COUNCILGRAPH_{setting.name.upper()}")
+        values[setting.name] = setting.parse(raw) if raw not in (None, "") else setting.default
+    for key, value in (overrides or {}).items():
+        if key not in SETTINGS_BY_NAME:
+            raise KeyError(f"unknown setting {key!r}; known: {', '.join(SETTINGS_BY_NAME)}")
+        if value is not None:
+            values[key] = value
+    return values
