@@ -48,6 +48,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
     values: dict[str, Any] = {}
     for setting in SETTINGS:
         raw = environ.get(f"COUNCILGRAPH_{setting.name.upper()}")
+        if raw in (None, "") and setting.name == "data_dir":
+            raw = environ.get("COUNCILGRAPH_DATA")  # the short name the README uses
         values[setting.name] = setting.parse(raw) if raw not in (None, "") else setting.default
     for key, value in (overrides or {}).items():
         if key not in SETTINGS_BY_NAME:

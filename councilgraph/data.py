@@ -1,0 +1,182 @@
+"""The data directory: graph store, read-only snapshots, search index and the manifest.
+
+Layout::
+
+    data/
+      manifest.json        documents ingested + the current snapshot; replaced atomically, written last
+      graph/               the Oxigraph store, written only by an ingest run (holds a RocksDB lock)
+      snapshots/000007/    a checkpoint of graph/ taken at the end of a run; readers open the
+                           one named in the manifest, read-only, so a server and an ingest can
+                           run at the same time (Oxigraph forbids a reader beside a writer)
+      index/               the whoosh (or tantivy) index
+      ingest.lock          held by the running ingest (fcntl), so two ingests never interleave
+
+A remote SPARQL endpoint (setting ``graph_endpoint``) replaces graph/ and snapshots/.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+MANIFEST_VERSION = 1
+SNAPSHOTS_KEPT = 3
+
+
+class DataDirError(Exception):
+    """The data directory cannot be used (locked, unreadable manifest...); the message says why."""
+
+
+def empty_manifest(engine: str) -> dict[str, Any]:
+    return {"version": MANIFEST_VERSION, "generation": 0, "snapshot": None, "engine": engine, "documents": {}}
+
+
+class DataDir:
+    """Access to one data directory, for the pipeline (writer) and the server/CLI (readers)."""
+
+    def __init__(self, settings: dict[str, Any]):
+        self.settings = settings
+        self.root = Path(settings["data_dir"]).expanduser().resolve()
+        self.engine = settings["search_engine"]
+
+    # -- paths ---------------------------------------------------------------
+    @property
+    def manifest_path(self) -> Path:
+        return self.root / "manifest.json"
+
+    @property
+    def primary_path(self) -> Path:
+        return self.root / "graph"
+
+    @property
+    def index_path(self) -> Path:
+        return self.root / "index"
+
+    @property
+    def remote(self) -> bool:
+        return bool(self.settings.get("graph_endpoint"))
+
+    # -- manifest ------------------------------------------------------------
+    def manifest(self) -> dict[str, Any]:
+        """The current manifest (an empty one when nothing was ingested yet)."""
+        try:
+            text = self.manifest_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return empty_manifest(self.engine)
+        try:
+            manifest = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DataDirError(f"manifest.json in {self.root.name} is not valid JSON ({exc.msg})") from exc
+        if manifest.get("version") != MANIFEST_VERSION:
+            raise DataDirError(f"manifest.json has version {manifest.get('version')!r}; expected {MANIFEST_VERSION}")
+        return manifest
+
+    def write_manifest(self, manifest: dict[str, Any]) -> None:
+        """Replace the manifest atomically (write, fsync, rename): readers see the old or the new one."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.manifest_path.with_suffix(".json.tmp")
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(manifest, fh, indent=1, sort_keys=True)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.manifest_path)
+        dir_fd = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+    def generation(self) -> str:
+        """Changes whenever an ingest run finishes: readers reopen the store and index then."""
+        try:
+            stat = self.manifest_path.stat()
+        except FileNotFoundError:
+            return "empty"
+        return f"{stat.st_mtime_ns}-{stat.st_size}"
+
+    # -- graph ---------------------------------------------------------------
+    def graph_path(self) -> Path:
+        """The read-only snapshot readers open; created (empty) on first use."""
+        manifest = self.manifest()
+        if manifest.get("snapshot"):
+            path = self.root / manifest["snapshot"]
+            if path.exists():
+                return path
+        with self.writer_lock():
+            manifest = self.manifest()
+            if manifest.get("snapshot") and (self.root / manifest["snapshot"]).exists():
+                return self.root / manifest["snapshot"]
+            store = self.open_primary()
+            try:
+                name = self.take_snapshot(store, manifest["generation"])
+            finally:
+                store.close()
+            manifest["snapshot"] = name
+            self.write_manifest(manifest)
+            return self.root / name
+
+    def open_graph(self):
+        """A read-only GraphStore for queries (the current snapshot, or the remote endpoint)."""
+        from graph.store import GraphStore
+
+        if self.remote:
+            return GraphStore.remote(self.settings["graph_endpoint"], self.settings.get("graph_update_endpoint") or None)
+        return GraphStore.open(self.graph_path(), read_only=True)
+
+    def open_primary(self):
+        """The writable GraphStore; only an ingest run holding :meth:`writer_lock` opens it."""
+        from graph.store import GraphStore
+
+        if self.remote:
+            return GraphStore.remote(self.settings["graph_endpoint"], self.settings.get("graph_update_endpoint") or None)
+        self.root.mkdir(parents=True, exist_ok=True)
+        return GraphStore.open(self.primary_path, read_only=False)
+
+    def take_snapshot(self, store, generation: int) -> str | None:
+        """Checkpoint the primary store into snapshots/NNNNNN and drop old snapshots; returns its relative path."""
+        if self.remote:
+            return None
+        name = f"snapshots/{generation:06d}"
+        target = self.root / name
+        if target.exists():
+            shutil.rmtree(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        store.backup(target)
+        return name
+
+    def prune_snapshots(self, keep: str | None) -> None:
+        """Remove all but the newest SNAPSHOTS_KEPT snapshots (a server may still read a recent one)."""
+        folder = self.root / "snapshots"
+        if not folder.exists():
+            return
+        snapshots = sorted(p for p in folder.iterdir() if p.is_dir())
+        for path in snapshots[:-SNAPSHOTS_KEPT]:
+            if keep and path == self.root / keep:
+                continue
+            shutil.rmtree(path, ignore_errors=True)
+
+    # -- index ---------------------------------------------------------------
+    def open_index(self):
+        """The search index (created empty on first use)."""
+        from search import open_index
+
+        return open_index(self.index_path, self.engine)
+
+    # -- locking -------------------------------------------------------------
+    @contextmanager
+    def writer_lock(self, wait: bool = False) -> Iterator[None]:
+        """Exclusive lock for writers; released by the kernel if the process dies."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        fh = open(self.root / "ingest.lock", "a+")
+        try:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError as exc:
+                raise DataDirError(f"another ingest is running on {self.root}") from exc
+            yield
+        finally:
+            fh.close()
