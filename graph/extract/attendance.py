@@ -1,0 +1,222 @@
+"""Attendance from minutes: `PRESENT:`, `ALSO PRESENT:`, apologies for absence, declarations of interest."""
+from __future__ import annotations
+
+import re
+
+from graph.records import Attendance, Declaration, MeetingRef, PersonName
+from graph.extract.membership import split_name_org_list
+from graph.extract.segments import PageLookup, provenance
+
+_PRESENT = re.compile(r"^[ \t]*PRESENT\s*:", re.M)
+_ALSO_PRESENT = re.compile(r"^[ \t]*ALSO\s+PRESENT\s*:", re.M | re.I)
+_ITEM_START = re.compile(r"^[ \t]*\d{1,3}[a-z]?\.\s+\S|^[ \t]*(?:Minutes|Apologies)\b", re.M)
+_PAREN = re.compile(r"\(([^()]*)\)")
+_SUBSTITUTE_FOR = re.compile(r"Substitute\s+(?:Member\s+)?for\s+(.+)", re.I)
+_NAME_SPLIT = re.compile(r",\s*|\s+and\s+|\s*&\s*")
+_COUNCILLORS = re.compile(r"\b(?:Councillors?|Cllrs?\.?)\s+")
+
+
+def _person(text: str) -> PersonName | None:
+    from graph.values import parse_person
+
+    try:
+        return parse_person(text)
+    except Exception:
+        return None
+
+
+def _people(text: str, honorific: str | None = None) -> list[PersonName]:
+    from graph.values import parse_people_list
+
+    try:
+        return parse_people_list(text, honorific=honorific)
+    except Exception:
+        return []
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _block(text: str, start: int) -> tuple[int, int]:
+    """From ``start`` to the next `ALSO PRESENT:` or numbered item, whichever comes first."""
+    ends = [len(text)]
+    for rx in (_ALSO_PRESENT, _ITEM_START):
+        m = rx.search(text, start)
+        if m:
+            ends.append(m.start())
+    return start, min(ends)
+
+
+def split_outside_brackets(text: str, rx: re.Pattern[str]) -> list[str]:
+    """Split ``text`` at matches of ``rx`` that are not inside round brackets."""
+    depth_at = []
+    depth = 0
+    for ch in text:
+        depth_at.append(depth)
+        depth += (ch == "(") - (ch == ")")
+        depth = max(depth, 0)
+    pieces, last = [], 0
+    for m in rx.finditer(text):
+        if depth_at[m.start()] == 0:
+            pieces.append(text[last:m.start()])
+            last = m.end()
+    pieces.append(text[last:])
+    return pieces
+
+
+def _role_of(bracket: str) -> tuple[str | None, str | None]:
+    """(role, substitute-for text) from a bracket after a name."""
+    low = bracket.lower()
+    if m := _SUBSTITUTE_FOR.search(bracket):
+        return None, m.group(1).strip()
+    if "vice" in low and "chair" in low:
+        return "Vice-Chair", None
+    if "chair" in low:
+        return "Chair", None
+    return bracket.strip() or None, None
+
+
+def split_councillor_list(text: str) -> list[tuple[str, str | None]]:
+    """`A (in the Chair) B, C (Substitute Member for Councillor D) and E` -> [(name, bracket)]."""
+    out: list[tuple[str, str | None]] = []
+    pos = 0
+    pieces: list[tuple[str, str | None]] = []
+    for m in _PAREN.finditer(text):
+        pieces.append((text[pos:m.start()], m.group(1)))
+        pos = m.end()
+    pieces.append((text[pos:], None))
+    for chunk, bracket in pieces:
+        names = [n.strip() for n in _NAME_SPLIT.split(chunk) if n and n.strip()]
+        for j, name in enumerate(names):
+            out.append((name, bracket if j == len(names) - 1 else None))
+    return out
+
+
+def parse_present(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None,
+                  offset: int = 0) -> list[Attendance]:
+    """Councillors present (chair first), with roles and who each substitute stood in for."""
+    m = _PRESENT.search(text)
+    if not m:
+        return []
+    start, end = _block(text, m.end())
+    src = provenance(document, pages, offset + m.start(), offset + end)
+    flat = _flat(text[start:end])
+    out: list[Attendance] = []
+    for group in split_outside_brackets(flat, _COUNCILLORS):
+        group = group.strip(" ,;.")
+        if not group:
+            continue
+        for name, bracket in split_councillor_list(group):
+            name = name.strip(" ,;.")
+            if not name or not name[0].isupper():
+                continue
+            person = _person(f"Councillor {name}")
+            if person is None:
+                continue
+            role, sub_for = _role_of(bracket) if bracket else (None, None)
+            sub = _person(sub_for if re.match(r"(?:Councillor|Cllr)", sub_for or "") else f"Councillor {sub_for}") if sub_for else None
+            out.append(Attendance(meeting, person, "present", src, role=role, substitute_for=sub))
+    return out
+
+
+def parse_also_present(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None,
+                       offset: int = 0) -> list[Attendance]:
+    """`ALSO PRESENT:` people with their roles (`Councillor X, Cabinet Member - ...`, `Name, Organisation`)."""
+    m = _ALSO_PRESENT.search(text)
+    if not m:
+        return []
+    item = _ITEM_START.search(text, m.end())
+    end = item.start() if item else len(text)
+    src = provenance(document, pages, offset + m.start(), offset + end)
+    flat = _flat(text[m.end():end])
+    out: list[Attendance] = []
+    # each councillor starts a new entry; inside an entry, `Name, Role` pairs may follow
+    chunks = re.split(r"(?=\b(?:Councillor|Cllr\.?)\s)", flat)
+    for chunk in chunks:
+        chunk = chunk.strip(" ,;")
+        if not chunk:
+            continue
+        pairs = split_name_org_list(chunk) or [(chunk, "")]
+        for name, role in pairs:
+            person = _person(name)
+            if person is None:
+                continue
+            out.append(Attendance(meeting, person, "also_present", src, role=role or None))
+    return out
+
+
+_APOLOGIES = re.compile(r"Apologies\s+for\s+(absence|lateness)\b[^.\n]*?\b(?:were|was)\s+(?:received|submitted|given)\s+"
+                        r"(?:from|on behalf of)\s+(?P<who>[^.]+(?:\.(?=\s*[a-z])[^.]*)*)\.?", re.I)
+_NO_APOLOGIES = re.compile(r"\bNo\s+apologies\b|\bthere were no apologies\b", re.I)
+
+
+def split_apologies(who: str) -> tuple[str, list[str]]:
+    """Split `Councillors A, B and C, Full Name, Full Name` into the councillors' list and the others.
+
+    The councillors' list closes at its first `and`; names after that are non-councillors.
+    """
+    text = _flat(who)
+    cm = re.match(r"(?:Councillors?|Cllrs?\.?)\s+(.*)$", text)
+    if not cm:
+        return "", [n for n in re.split(r",\s*|\s+and\s+", text) if n.strip()]
+    rest = cm.group(1)
+    am = re.search(r"\s+and\s+([^,]+)", rest)
+    if not am:
+        return rest, []
+    councillors = rest[:am.end()]
+    tail = rest[am.end():].strip(" ,")
+    others = [n.strip() for n in re.split(r",\s*|\s+and\s+", tail) if n.strip()]
+    # a tail that is not all full names was part of the councillors' list after all
+    if others and not all(len(n.split()) >= 2 for n in others):
+        return rest, []
+    return councillors, others
+
+
+def parse_apologies(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None,
+                    offset: int = 0) -> list[Attendance]:
+    """Apologies for absence; `No apologies` gives none, apologies for lateness are not absence."""
+    out: list[Attendance] = []
+    for m in _APOLOGIES.finditer(text):
+        if m.group(1).lower() == "lateness":
+            continue
+        src = provenance(document, pages, offset + m.start(), offset + m.end())
+        councillors, others = split_apologies(m.group("who"))
+        people = _people(councillors, honorific="Councillor") if councillors else []
+        for name in others:
+            person = _person(name)
+            if person is not None:
+                people.append(person)
+        for person in people:
+            out.append(Attendance(meeting, person, "apologies", src))
+    return out
+
+
+_DECLARATION = re.compile(
+    r"(?P<who>(?:Councillor|Cllr\.?|Mr|Mrs|Ms|Miss|Dr)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s+declared\s+an?\s+"
+    r"(?P<interest>[^.]*?interest[^.]*?)(?:\s+in\s+(?:Minute|Item|agenda item)\s*(?:No\.?\s*)?(?P<item>\d+[a-z]?))?"
+    r"(?P<rest>[^.]*)\.", re.I)
+
+
+def parse_declarations(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None,
+                       offset: int = 0) -> list[Declaration]:
+    """`Councillor X declared a personal interest in Minute No. 5 ... and left the room` -> Declaration."""
+    out: list[Declaration] = []
+    for m in _DECLARATION.finditer(text):
+        person = _person(m.group("who"))
+        if person is None:
+            continue
+        sentence = m.group(0)
+        low = sentence.lower()
+        outcome = None
+        if re.search(r"\b(?:left|withdrew|withdraw|leave)\b", low):
+            outcome = "withdrew"
+        elif re.search(r"\b(?:stayed|remained|remain)\b", low):
+            outcome = "stayed"
+        item = m.group("item")
+        if item is None:
+            im = re.search(r"(?:Minute|Item)\s*(?:No\.?\s*)?(\d+[a-z]?)", sentence, re.I)
+            item = im.group(1) if im else None
+        out.append(Declaration(meeting, person, item, _flat(m.group("interest") + m.group("rest")), outcome,
+                               provenance(document, pages, offset + m.start(), offset + m.end())))
+    return out

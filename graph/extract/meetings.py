@@ -1,0 +1,193 @@
+"""Meetings from agenda front sheets, minutes headings and ModernGov web-page headings."""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from graph.records import DateValue, Meeting
+from graph.extract.segments import PageLookup, is_upper_heading, iter_lines, provenance
+
+SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"}
+_VOWELS = set("AEIOUY")
+
+
+def collect_acronyms(text: str) -> set[str]:
+    """Capitalised tokens that appear inside mixed-case lines: those are acronyms, not shouting."""
+    found: set[str] = set()
+    for line in text.split("\n"):
+        words = line.split()
+        if is_upper_heading(line) or not words:
+            continue
+        # a line mostly in capitals is a heading with a name in it, not prose
+        if sum(1 for w in words if w.isupper()) * 2 >= len(words):
+            continue
+        for tok in re.findall(r"\b[A-Z][A-Z&/]+[A-Z]\b|\b[A-Z]{2,}\b", line):
+            found.add(tok)
+    return found
+
+
+def _title_word(word: str, first: bool, acronyms: set[str]) -> str:
+    core = word.strip("()[]-–,:;'\"")
+    if not core:
+        return word
+    if core in acronyms or ("&" in core) or (core.isalpha() and core.isupper() and not (set(core) & _VOWELS)):
+        return word
+    if re.fullmatch(r"[\d/.\-–]+", core):
+        return word
+    lower = word.lower()
+    if not first and core.lower() in SMALL_WORDS:
+        return lower
+    # capitalise each part of a hyphenated or bracketed word: "(children's" -> "(Children's"
+    return re.sub(r"(^|[(\[\-–/])([a-z])", lambda m: m.group(1) + m.group(2).upper(), lower)
+
+
+def title_case(text: str, acronyms: Iterable[str] = ()) -> str:
+    """Upper-case heading to title case; small words lower-case, known acronyms kept."""
+    if not is_upper_heading(text):
+        return text.strip()
+    acr = set(acronyms)
+    words = text.split()
+    return " ".join(_title_word(w, i == 0, acr) for i, w in enumerate(words))
+
+
+def committee_name(text: str, acronyms: Iterable[str] = ()) -> str:
+    """A committee's name as people write it: title case, no trailing punctuation."""
+    name = re.sub(r"\s+", " ", text).strip(" -–:*")
+    return title_case(name, acronyms)
+
+
+def _parse_date(text: str) -> DateValue | None:
+    from graph.values import parse_date
+
+    try:
+        return parse_date(text)
+    except Exception:
+        return None
+
+
+def _normalise_time(text: str) -> str | None:
+    from graph.values import normalise_time
+
+    try:
+        return normalise_time(text)
+    except Exception:
+        return None
+
+
+_LABEL = re.compile(r"^\s*(DATE|TIME|VENUE)\s*:\s*(.*)$", re.I)
+_POSTCODE_INWARD = re.compile(r"^\d[A-Z]{2}$")
+_FRONT_LABELS = re.compile(r"^\s*(?:Member|Membership|Councillor|COMMITTEE OFFICER|AGENDA)\b", re.I)
+
+
+def venue_continues(venue: str, next_line: str) -> bool:
+    """A venue wraps when it ends mid-phrase (comma, dash) or the next line is a postcode's second half."""
+    nxt = next_line.strip()
+    if not nxt or _FRONT_LABELS.match(nxt) or ":" in nxt:
+        return False
+    return bool(_POSTCODE_INWARD.match(nxt)) or venue.rstrip().endswith((",", "-", "–"))
+
+
+def parse_front_sheet(text: str, *, document: str, pages: PageLookup | None, offset: int = 0,
+                      acronyms: Iterable[str] = ()) -> Meeting | None:
+    """The meeting an agenda front sheet announces: heading, `DATE:`, `TIME:`, `VENUE:` (venue may wrap)."""
+    lines = [ln for ln in iter_lines(text, offset) if ln.stripped]
+    committee = None
+    date = time = venue = None
+    start = end = None
+    for i, ln in enumerate(lines):
+        m = _LABEL.match(ln.text)
+        if not m:
+            if committee is None and date is None and is_upper_heading(ln.stripped) and "PUBLIC DOCUMENT" not in ln.stripped.upper():
+                committee = ln.stripped
+                start = ln.start
+            continue
+        label, value = m.group(1).upper(), m.group(2).strip()
+        end = ln.end
+        if label == "DATE":
+            date = _parse_date(value)
+        elif label == "TIME":
+            time = _normalise_time(value)
+        elif label == "VENUE":
+            venue = value
+            j = i + 1
+            while j < len(lines) and venue_continues(venue, lines[j].text):
+                venue = f"{venue} {lines[j].stripped}"
+                end = lines[j].end
+                j += 1
+    if committee is None or date is None:
+        return None
+    return Meeting(committee=committee_name(committee, acronyms), date=date, time=time,
+                   venue=venue, source=provenance(document, pages, start if start is not None else offset,
+                                                  end or offset + len(text)))
+
+
+_HELD_AT = re.compile(r"MEETING\s+HELD\s+(?:AT|IN)\s+(?P<venue>.+?)\s+ON\s+(?P<date>.+?)\s*$", re.I)
+
+
+def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None, offset: int = 0,
+                          acronyms: Iterable[str] = ()) -> Meeting | None:
+    """The meeting a set of minutes records: `COMMITTEE` then `MEETING HELD AT <venue> ON <date>`."""
+    lines = [ln for ln in iter_lines(text, offset) if ln.stripped]
+    for i, ln in enumerate(lines[:12]):
+        m = _HELD_AT.search(ln.stripped)
+        if not m:
+            continue
+        date = _parse_date(m.group("date"))
+        if date is None:
+            return None
+        committee = None
+        start = ln.start
+        for prev in reversed(lines[:i]):
+            if is_upper_heading(prev.stripped) and not prev.stripped.startswith(("THIS ", "PUBLIC ")):
+                committee = prev.stripped
+                start = prev.start
+                break
+        if committee is None:
+            return None
+        venue = re.sub(r"^THE\s+", "", m.group("venue").strip(), flags=re.I)
+        return Meeting(committee=committee_name(committee, acronyms), date=date, time=None,
+                       venue=title_case(venue), source=provenance(document, pages, start, ln.end))
+    return None
+
+
+_WEB_HEADING = re.compile(
+    r"^(?P<date>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+,?\s+\d{4})"
+    r"(?:,?\s+(?P<time>\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?))?\s*$",
+    re.I,
+)
+_WEB_VENUE = re.compile(r"^\s*Venue\s*:\s*(.+?)\s*(?:\.?\s*View directions)?\s*$", re.I)
+_WEB_SKIP = re.compile(r"^(?:Agenda|Minutes|Agenda and minutes|Agenda and decisions|Decisions|Home|Meetings?)\b", re.I)
+
+
+def parse_web_heading(text: str, *, document: str, pages: PageLookup | None, offset: int = 0,
+                      acronyms: Iterable[str] = ()) -> Meeting | None:
+    """A ModernGov page heading: committee line, then `Wednesday 2nd October, 2024 6.30 pm`, then `Venue:`."""
+    lines = [ln for ln in iter_lines(text, offset) if ln.stripped]
+    for i, ln in enumerate(lines[:30]):
+        m = _WEB_HEADING.match(ln.stripped)
+        if not m:
+            continue
+        date = _parse_date(m.group("date"))
+        if date is None:
+            continue
+        committee = None
+        start = ln.start
+        for prev in reversed(lines[max(0, i - 3):i]):
+            if not _WEB_SKIP.match(prev.stripped) and len(prev.stripped) < 150:
+                committee = prev.stripped
+                start = prev.start
+                break
+        if committee is None:
+            continue
+        venue = None
+        end = ln.end
+        for nxt in lines[i + 1:i + 3]:
+            vm = _WEB_VENUE.match(nxt.text)
+            if vm:
+                venue = vm.group(1).strip()
+                end = nxt.end
+                break
+        time = _normalise_time(m.group("time")) if m.group("time") else None
+        return Meeting(committee=committee_name(committee, acronyms), date=date, time=time, venue=venue,
+                       source=provenance(document, pages, start, end))
+    return None

@@ -1,0 +1,153 @@
+"""Split a cleaned document into parts by their shape, and small text helpers the parsers share.
+
+A council agenda pack is a front sheet (committee, date, membership, agenda), then the
+minutes of the previous meeting, then officer reports (each opening on a `Report Title:`
+cover table), each followed by its appendices (outcome tables, scorecards, work
+programmes). A segment is a span of the cleaned text with the kind of part it is.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterator, Protocol
+
+from graph.records import Provenance
+
+
+class PageLookup(Protocol):
+    def page_at(self, offset: int) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A part of a document: kind is front_sheet | minutes | report | appendix | cabinet_update | text."""
+
+    kind: str
+    start: int
+    end: int
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text with its offset in the text it came from (end excludes the newline)."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def stripped(self) -> str:
+        return self.text.strip()
+
+
+def iter_lines(text: str, offset: int = 0) -> Iterator[Line]:
+    """Lines of ``text`` with absolute offsets (``offset`` is where ``text`` starts in the document)."""
+    pos = 0
+    for raw in text.split("\n"):
+        yield Line(raw, offset + pos, offset + pos + len(raw))
+        pos += len(raw) + 1
+
+
+def provenance(document: str, pages: PageLookup | None, start: int, end: int) -> Provenance:
+    """Provenance for a span of the cleaned text, with the page the span starts on."""
+    page = None
+    if pages is not None:
+        try:
+            page = pages.page_at(start)
+        except Exception:  # a page map that cannot place the offset leaves the page unknown
+            page = None
+    return Provenance(document=document, page=page, start=start, end=end)
+
+
+def is_upper_heading(line: str) -> bool:
+    """True for a line written in capitals (a committee name, a minutes item title)."""
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and all(not c.islower() for c in letters)
+
+
+# --- segment boundaries --------------------------------------------------------------
+
+_REPORT_TITLE = re.compile(r"^\s*Report Title\s*:", re.M)
+_FRONT_DATE = re.compile(r"^\s*DATE\s*:\s*\S", re.M)
+# minutes headings are printed in capitals; "Minutes of the meeting held on ..." in an agenda is not one
+_MINUTES_HEADING = re.compile(r"^[ \t]*(?:MEETING\s+HELD\s+(?:AT|IN|ON)|MINUTES\s+OF\s+(?:THE\s+)?MEETING)\b.*$", re.M)
+_CABINET_UPDATE = re.compile(r"^[ \t]*\**[ \t]*CABINET MEMBER (?:UPDATE|REPORT)S?\b[^\n]*$", re.M)
+_BACKGROUND_PAPERS = re.compile(r"^\s*Background Papers\s*:?\s*$", re.M | re.I)
+_MODERNGOV_MINUTES = re.compile(r"^\s*(?:Minutes|Decision(?: Made)?)\s*:\s*$", re.M)
+
+
+def _heading_start(text: str, pos: int, max_back: int = 3) -> int:
+    """Move ``pos`` back to an upper-case heading line (the committee name) just above it."""
+    start = pos
+    seen = 0
+    cursor = pos
+    while cursor > 0 and seen < max_back:
+        prev_end = text.rfind("\n", 0, cursor - 1) if cursor > 0 else -1
+        line = text[prev_end + 1:cursor].strip() if cursor > 0 else ""
+        cursor = prev_end + 1 if prev_end >= 0 else 0
+        if not line:
+            continue
+        seen += 1
+        if is_upper_heading(line) and not _REPORT_TITLE.match(line):
+            start = cursor
+        else:
+            break
+        if prev_end < 0:
+            break
+    return start
+
+
+def _report_body_end(text: str, start: int, limit: int) -> int:
+    """End of a report's own text: the paragraph after `Background Papers:` (appendices follow)."""
+    m = _BACKGROUND_PAPERS.search(text, start, limit)
+    if not m:
+        return limit
+    # the paragraph after the heading says what the background papers are; appendices follow it
+    nxt = text.find("\n", m.end())
+    if nxt < 0:
+        return limit
+    # skip blank lines, then the paragraph
+    body = re.search(r"\S[^\n]*(?:\n[^\n\S]*\S[^\n]*)*", text[nxt:limit])
+    if not body:
+        return limit
+    return min(nxt + body.end(), limit)
+
+
+def split_segments(text: str) -> list[Segment]:
+    """Cut the cleaned text into segments by shape; the segments cover the text without gaps."""
+    starts: list[tuple[int, str]] = []
+    for m in _FRONT_DATE.finditer(text):
+        starts.append((_heading_start(text, m.start()), "front_sheet"))
+    for m in _MINUTES_HEADING.finditer(text):
+        starts.append((_heading_start(text, m.start()), "minutes"))
+    for m in _CABINET_UPDATE.finditer(text):
+        starts.append((m.start(), "cabinet_update"))
+    for m in _REPORT_TITLE.finditer(text):
+        starts.append((m.start(), "report"))
+    if not any(k == "minutes" for _, k in starts):
+        m = _MODERNGOV_MINUTES.search(text)
+        if m:
+            starts.append((0, "minutes"))
+    starts.sort()
+    # keep the first segment at any one position, and a front sheet only once per run
+    cleaned: list[tuple[int, str]] = []
+    for pos, kind in starts:
+        if cleaned and cleaned[-1][0] == pos:
+            continue
+        cleaned.append((pos, kind))
+    segments: list[Segment] = []
+    if not cleaned or cleaned[0][0] > 0:
+        first_end = cleaned[0][0] if cleaned else len(text)
+        if text[:first_end].strip() or not cleaned:
+            segments.append(Segment("text", 0, first_end))
+    for i, (pos, kind) in enumerate(cleaned):
+        end = cleaned[i + 1][0] if i + 1 < len(cleaned) else len(text)
+        if kind == "report":
+            body_end = _report_body_end(text, pos, end)
+            segments.append(Segment("report", pos, body_end))
+            if text[body_end:end].strip():
+                segments.append(Segment("appendix", body_end, end))
+        else:
+            segments.append(Segment(kind, pos, end))
+    return [s for s in segments if s.end > s.start]
