@@ -19,7 +19,7 @@ def collect_acronyms(text: str) -> set[str]:
         if is_upper_heading(line) or not words:
             continue
         # a line mostly in capitals is a heading with a name in it, not prose
-        if sum(1 for w in words if w.isupper()) * 2 >= len(words):
+        if sum(1 for w in words if w.isupper()) * 2 >= len(words) or sum(1 for w in words if w.islower()) < 3:
             continue
         for tok in re.findall(r"\b[A-Z][A-Z&/]+[A-Z]\b|\b[A-Z]{2,}\b", line):
             found.add(tok)

@@ -1,0 +1,176 @@
+"""Minutes items and what was resolved under each: marker, decision text, numbered parts, questions."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from graph.records import AgendaItem, MeetingRef, Passage, Resolution
+from graph.extract.meetings import title_case
+from graph.extract.segments import PageLookup, is_upper_heading, iter_lines, provenance
+
+# ModernGov web pages: link furniture around the minutes, blanked out (offsets stay put)
+WEB_FURNITURE = re.compile(
+    r"(?:\bPDF\s+\d+(?:\.\d+)?\s*[KM]B\b|\bpdf icon\b|\bView directions\b|"
+    r"\bView the reasons why item[^\n]*?was not considered\.?|\bView the background to item[^\n]*)",
+    re.I,
+)
+
+
+def blank_web_furniture(text: str) -> str:
+    """Replace ModernGov link furniture with spaces of the same length, so offsets do not move."""
+    return WEB_FURNITURE.sub(lambda m: " " * len(m.group(0)), text)
+
+
+_HEADING = re.compile(r"^[ \t]*(\d{1,3})([a-z]?)\.?[ \t]+(\S.*?)[ \t]*$")
+_MARKER = re.compile(
+    r"^[ \t]*[-•]?[ \t]*(?P<marker>RESOLVED|Resolved|RESOLVED UNANIMOUSLY|AGREED|Agreed|Decision Made|Decision|"
+    r"DECISION(?: MADE)?)\b[ \t]*(?:[:–—-][ \t]*)?",
+    re.M,
+)
+_WEB_LABEL = re.compile(r"^[ \t]*(?:Minutes|Decision(?: Made)?|Purpose|Reasons? for (?:the )?decision)[ \t]*:[ \t]*$", re.M)
+_BARE_THAT = re.compile(
+    r"(?:^|\n)[ \t]*(That\b[^\n]*?\bbe\s+(?:noted|agreed|approved|confirmed|endorsed|received|adopted|"
+    r"considered|accepted)\b[^\n]*)", re.M)
+_QUESTIONS_INTRO = re.compile(r"raised the following[^\n]*:?[ \t]*$", re.I | re.M)
+_BULLET = re.compile(r"^[ \t]*(?:[-•–—*]|\d+\.)[ \t]+(\S.*)$")
+_PART = re.compile(r"(?:(?<=^)|(?<=[\s;:]))[-•]?[ \t]*\((\d{1,2}|[a-z]|[ivx]{1,4})\)[ \t]+", re.M)
+
+
+@dataclass(frozen=True)
+class MinuteItem:
+    number: str
+    title: str
+    start: int  # local offsets in the minutes text
+    body_start: int
+    end: int
+
+
+def is_item_heading(title: str, raw_line: str) -> bool:
+    """A numbered minutes heading: a title in capitals, or a short tab-separated title (web pages)."""
+    if is_upper_heading(title):
+        return True
+    return "\t" in raw_line and len(title) < 120 and not title.endswith(".") and title[:1].isupper()
+
+
+def find_minute_items(text: str, acronyms: Iterable[str] = ()) -> list[MinuteItem]:
+    """Numbered item headings in running order (a number that breaks the sequence is prose)."""
+    acr = set(acronyms)
+    heads: list[tuple[int, str, str, int, int]] = []
+    expected = None
+    for ln in iter_lines(text):
+        m = _HEADING.match(ln.text)
+        if not m or not is_item_heading(m.group(3), ln.text):
+            continue
+        n = int(m.group(1))
+        if expected is not None and n != expected and not (m.group(2) and n == expected - 1):
+            continue
+        heads.append((n, m.group(1) + m.group(2), m.group(3), ln.start, ln.end))
+        expected = n + 1 if not m.group(2) else expected
+    items = []
+    for i, (_, number, title, start, end) in enumerate(heads):
+        stop = heads[i + 1][3] if i + 1 < len(heads) else len(text)
+        items.append(MinuteItem(number, title_case(re.sub(r"\s+", " ", title), acr), start, end, stop))
+    return items
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def split_parts(decision: str) -> list[str]:
+    """`(1) a; and (2) b` -> ['(1) a', '(2) b']; [] when the decision is not divided."""
+    marks = list(_PART.finditer(decision))
+    if len(marks) < 2:
+        return []
+    parts = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(decision)
+        body = _flat(decision[m.end():end])
+        body = re.sub(r"[;,]?\s*(?:and|or)?\s*$", "", body).strip(" ;")
+        parts.append(f"({m.group(1)}) {body}")
+    return parts
+
+
+def questions_in(text: str) -> list[str]:
+    """Bullets after `Members of the Committee raised the following queries:`."""
+    out: list[str] = []
+    for intro in _QUESTIONS_INTRO.finditer(text):
+        started = False
+        for ln in text[intro.end():].split("\n")[1:]:
+            if not ln.strip():
+                continue
+            bm = _BULLET.match(ln)
+            if bm:
+                out.append(bm.group(1).strip())
+                started = True
+            elif started or ln.strip():
+                break
+    return out
+
+
+def _drop_running_headers(text: str, committee: str | None) -> str:
+    """Blank a running header (committee name + date in capitals) left inside a minute."""
+    if not committee:
+        return text
+    key = re.sub(r"[^a-z]", "", committee.lower())[:25]
+
+    def blank(m: re.Match[str]) -> str:
+        line = m.group(0)
+        if _HEADING.match(line):
+            return line  # a numbered item heading may name the committee too
+        if is_upper_heading(line) and key and key in re.sub(r"[^a-z]", "", line.lower()) and re.search(r"\d{4}", line):
+            return " " * len(line)
+        return line
+    return re.sub(r"^[^\n]+$", blank, text, flags=re.M)
+
+
+def parse_minutes(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None, offset: int = 0,
+                  acronyms: Iterable[str] = ()) -> tuple[list[AgendaItem], list[Resolution], list[Passage]]:
+    """Items of a set of minutes, the resolution under each, and minutes with no resolution as passages."""
+    text = _drop_running_headers(blank_web_furniture(text), meeting.committee)
+    items: list[AgendaItem] = []
+    resolutions: list[Resolution] = []
+    passages: list[Passage] = []
+    for it in find_minute_items(text, acronyms):
+        body = text[it.body_start:it.end]
+        src = provenance(document, pages, offset + it.start, offset + it.end)
+        items.append(AgendaItem(meeting=meeting, number=it.number, title=it.title, source=src))
+        res = resolution_in(body)
+        if res is None:
+            if body.strip():
+                passages.append(Passage("minutes", f"{it.number}. {it.title}", _flat(_WEB_LABEL.sub(" ", body)), src,
+                                        meeting=meeting))
+            continue
+        marker, rel_start, decision, discussion = res
+        resolutions.append(Resolution(
+            meeting=meeting, item_number=it.number, item_title=it.title,
+            text=_flat(re.sub(r"(?m)^[ \t]*[-•][ \t]+", "", decision)),
+            parts=split_parts(decision),
+            source=provenance(document, pages, offset + it.body_start + rel_start, offset + it.end),
+            marker=marker, questions=questions_in(body), discussion=_flat(_WEB_LABEL.sub(" ", discussion)),
+        ))
+    return items, resolutions, passages
+
+
+def resolution_in(body: str) -> tuple[str | None, int, str, str] | None:
+    """(marker, offset of the decision in ``body``, decision text, discussion before it), or None."""
+    m = None
+    for cand in _MARKER.finditer(body):
+        m = cand  # the last marker wins: earlier ones may be quoted in the discussion
+    if m is not None:
+        marker = m.group("marker")
+        after = body[m.end():]
+        # the marker's own punctuation ("RESOLVED:", "Resolved –") belongs to the marker
+        punct = re.match(r"\s*[:–—-]", body[m.start():m.end()][len(m.group(0).split(marker)[0]) + len(marker):])
+        marker_text = marker + (":" if punct and ":" in punct.group(0) else "")
+        decision = _WEB_LABEL.sub(" ", after)
+        if not decision.strip():
+            return None
+        return marker_text, m.start(), decision.strip(), body[:m.start()]
+    bare = None
+    for cand in _BARE_THAT.finditer(body):
+        bare = cand
+    if bare is None:
+        return None
+    return None, bare.start(1), body[bare.start(1):].strip(), body[:bare.start(1)]
