@@ -116,6 +116,7 @@ def ingest_paths(
     report = IngestReport()
     files, problems = discover(paths)
     report.outcomes.extend(problems)
+    limit = int(settings["max_text_bytes"])
 
     with data.writer_lock(wait=True):
         manifest = data.manifest()
@@ -136,11 +137,15 @@ def ingest_paths(
                             outcome.status = "unchanged"
                             report.outcomes.append(outcome)
                             continue
+                        _check_size(path, path.stat().st_size, limit)
                         doc = read_document(path)
+                        _check_size(path, len(doc.text), limit)
+                        # The file may have changed since it was summed: the manifest vouches for what was parsed.
+                        checksum = doc.checksum
                     with _timed(report.seconds, "extract"):
                         extraction = extract_document(doc)
-                except DocumentError as exc:
-                    outcome.status, outcome.reason = "failed", exc.reason if hasattr(exc, "reason") else str(exc)
+                except (DocumentError, DocumentTooLarge) as exc:
+                    outcome.status, outcome.reason = "failed", getattr(exc, "reason", None) or str(exc)
                     report.outcomes.append(outcome)
                     continue
                 except OSError as exc:
@@ -207,6 +212,19 @@ def ingest_paths(
             index.close()
             store.close()
     return report
+
+
+class DocumentTooLarge(Exception):
+    """The document is over the max_text_bytes limit."""
+
+
+def _check_size(path: Path, size: int, limit: int) -> None:
+    if path.suffix.lower() == ".pdf" and size == path.stat().st_size:
+        return  # a PDF's file size says little about its text; its extracted text is checked instead
+    if size > limit:
+        raise DocumentTooLarge(
+            f"document too large ({size / 1e6:.1f} MB of text; the limit is {limit / 1e6:.1f} MB, setting max_text_bytes)"
+        )
 
 
 def _reconcile(manifest: dict[str, Any], store, index, data: DataDir) -> None:

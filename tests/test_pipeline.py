@@ -1,0 +1,159 @@
+"""Ingest end to end through the real store and index: idempotence, replacement, bad files, manifest."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib.compare import isomorphic
+
+from councilgraph.data import DataDir
+from councilgraph.pipeline import ingest_paths
+from councilgraph.settings import load_settings
+from search import SearchQuery
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+MINUTES = """OVERVIEW AND SCRUTINY COMMITTEE (ADULT SOCIAL CARE)
+
+MEETING HELD AT THE TOWN HALL, EXAMPLETON ON TUESDAY 5TH MARCH, 2024
+
+PRESENT: Councillor Aldridge (in the Chair)
+
+Councillors Bexley, Carrow and Denholm
+
+1. APOLOGIES FOR ABSENCE
+
+Apologies for absence were received from Councillor Easton.
+
+2. {title}
+
+The Committee considered a report on {topic}.
+
+RESOLVED: That
+
+(1) the report on {topic} be noted; and
+(2) a further report on {topic} be submitted to the next meeting.
+"""
+
+
+def settings_for(tmp_path: Path, **extra) -> dict:
+    return load_settings({"data_dir": str(tmp_path / "data"), **extra}, environ={})
+
+
+def graph_iso(settings: dict):
+    store = DataDir(settings).open_graph()
+    try:
+        from rdflib import Graph
+
+        g = Graph()
+        g.parse(data=store.serialize("nt"), format="nt")
+        return g, store.triple_count()
+    finally:
+        store.close()
+
+
+def search_total(settings: dict, q: str) -> int:
+    index = DataDir(settings).open_index()
+    try:
+        return index.search(SearchQuery(q=q)).total
+    finally:
+        index.close()
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for path in CORPUS.glob("*.txt"):
+        shutil.copy(path, target / path.name)
+    return target
+
+
+def test_ingest_corpus_then_reingest_changes_nothing(tmp_path, corpus_copy):
+    settings = settings_for(tmp_path)
+    first = ingest_paths([corpus_copy], settings)
+    assert not first.failed, [(o.name, o.reason) for o in first.failed]
+    assert first.by_status() == {"added": 2}
+    assert first.triples > 0 and first.passages > 0
+    manifest = DataDir(settings).manifest()
+    assert set(manifest["documents"]) == {p.name for p in corpus_copy.glob("*.txt")}
+    before, count_before = graph_iso(settings)
+
+    second = ingest_paths([corpus_copy], settings)
+    assert second.by_status() == {"unchanged": 2}
+    after, count_after = graph_iso(settings)
+    assert count_after == count_before
+    assert isomorphic(before, after)
+    assert second.passages == first.passages
+
+
+def test_changed_file_replaces_everything_from_it(tmp_path):
+    settings = settings_for(tmp_path)
+    doc = tmp_path / "minutes.txt"
+    doc.write_text(MINUTES.format(title="HOME CARE COMMISSIONING", topic="home care commissioning"), encoding="utf-8")
+    ingest_paths([doc], settings)
+    assert search_total(settings, "commissioning") >= 1
+
+    doc.write_text(MINUTES.format(title="LIBRARY OPENING HOURS", topic="library opening hours"), encoding="utf-8")
+    report = ingest_paths([doc], settings)
+    assert report.by_status() == {"replaced": 1}
+    assert search_total(settings, "commissioning") == 0
+    assert search_total(settings, "library") >= 1
+    store = DataDir(settings).open_graph()
+    try:
+        old = store.query('ASK { ?s ?p ?o . FILTER(CONTAINS(LCASE(STR(?o)), "commissioning")) }')
+        assert not old.askAnswer
+        new = store.query('ASK { ?s ?p ?o . FILTER(CONTAINS(LCASE(STR(?o)), "library opening hours")) }')
+        assert new.askAnswer
+    finally:
+        store.close()
+
+
+def test_bad_files_are_reported_and_skipped_the_rest_goes_in(tmp_path):
+    settings = settings_for(tmp_path)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("")
+    (folder / "random.pdf").write_bytes(bytes(range(256)) * 40)
+    (folder / "good.txt").write_text(MINUTES.format(title="PARKING CHARGES", topic="parking charges"))
+    report = ingest_paths([folder, tmp_path / "missing.txt"], settings)
+    failed = {o.name: o.reason for o in report.failed}
+    assert set(failed) == {"empty.txt", "random.pdf", "missing.txt"}
+    assert all(reason for reason in failed.values())
+    assert "empty" in failed["empty.txt"]
+    assert "PDF" in failed["random.pdf"]
+    assert [o.name for o in report.outcomes if o.status == "added"] == ["good.txt"]
+    assert set(DataDir(settings).manifest()["documents"]) == {"good.txt"}
+
+
+def test_bad_file_leaves_existing_graph_and_index_whole(tmp_path, corpus_copy):
+    settings = settings_for(tmp_path)
+    ingest_paths([corpus_copy], settings)
+    _, triples = graph_iso(settings)
+    hits = search_total(settings, "FASD training")
+    manifest = json.loads((tmp_path / "data" / "manifest.json").read_text())
+
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog")
+    report = ingest_paths([bad], settings)
+    assert [o.name for o in report.failed] == ["broken.pdf"]
+    assert graph_iso(settings)[1] == triples
+    assert search_total(settings, "FASD training") == hits
+    assert json.loads((tmp_path / "data" / "manifest.json").read_text())["documents"] == manifest["documents"]
+
+
+def test_graph_and_index_agree_with_manifest(tmp_path, corpus_copy):
+    settings = settings_for(tmp_path)
+    ingest_paths([corpus_copy], settings)
+    data = DataDir(settings)
+    manifest = data.manifest()
+    index = data.open_index()
+    store = data.open_graph()
+    try:
+        assert set(index.documents()) == set(manifest["documents"])
+        assert store.graph_names() >= {d["graph"] for d in manifest["documents"].values()}
+    finally:
+        index.close()
+        store.close()
