@@ -1,4 +1,42 @@
-"""Full-text index of passages. Nothing outside this package imports a search engine."""
+"""Full-text index of passages. Nothing outside this package imports a search engine.
+
+`open_index(path, engine)` is the one entry point; `engine` comes from the `search_engine`
+setting. Both engines implement `SearchIndex` (search/base.py) with the same query language,
+fields, filters, facets, snippets and results.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
 from search.base import (  # noqa: F401
     EntityRef, IndexedPassage, SearchError, SearchHit, SearchIndex, SearchQuery, SearchResult,
 )
+
+ENGINES = ("whoosh", "tantivy")
+
+
+def detect_engine(path: Path) -> str | None:
+    """The engine that built the index at `path`, or None if there is none yet."""
+    path = Path(path)
+    if any(path.glob("_MAIN_*.toc")):
+        return "whoosh"
+    if (path / "meta.json").exists():
+        return "tantivy"
+    return None
+
+
+def open_index(path: Path, engine: str = "whoosh") -> SearchIndex:
+    """Open the index at `path` with `engine` (one of ENGINES), creating it if missing."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown search engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+    found = detect_engine(path)
+    if found and found != engine:
+        raise ValueError(
+            f"the index at {path} was built with {found}, not {engine}; set search_engine={found} "
+            f"or rebuild the index into an empty directory"
+        )
+    if engine == "whoosh":
+        from search.whoosh_engine import WhooshIndex
+        return WhooshIndex(Path(path))
+    from search.tantivy_engine import TantivyIndex
+    return TantivyIndex(Path(path))

@@ -1,0 +1,145 @@
+"""What both engines share: the document fields, the search flow, stable paging, hits.
+
+An engine subclasses `EngineIndex` and supplies a handful of primitives (compile a query,
+rank the first n matches, count and facet, read stored fields, list vocabulary); the flow,
+paging, tie-breaking, snippets and suggestions live here so the engines cannot drift apart.
+"""
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from whoosh import query as wq
+
+from search.analysis import day_number, year_of
+from search.base import EntityRef, IndexedPassage, SearchHit, SearchQuery, SearchResult
+from search.query import Request, highlight_terms, validate
+from search.snippets import make_snippet
+from search.suggest import suggest_query
+
+FACETS = ("kind", "committee", "year")
+FACET_FIELDS = {"kind": "kind", "committee": "committee_id", "year": "year"}  # facet -> index field
+FILTER_FIELDS = {"kind": "kind", "committee": "committee_id", "council": "council_id", "entity": "entity"}
+
+
+def passage_fields(p: IndexedPassage) -> dict[str, Any]:
+    """The field values a passage is indexed with (same names in both engines)."""
+    return {
+        "key": p.key,
+        "document": p.document,
+        "kind": p.kind,
+        "title": p.title or "",
+        "text": p.text or "",
+        "spell": f"{p.title or ''}\n{p.text or ''}",
+        "committee": p.committee or "",
+        "committee_id": p.committee or "",
+        "council": p.council or "",
+        "council_id": p.council or "",
+        "date": p.date or "",
+        "day": day_number(p.date),
+        "year": year_of(p.date) or "",
+        "page": p.page if p.page is not None else -1,
+        "entity": sorted({e.id for e in p.entities}),
+        # Stored compactly: one JSON array of [iri, label, type] triples.
+        "entities": json.dumps([[e.id, e.label, e.type] for e in p.entities], ensure_ascii=False, separators=(",", ":")),
+    }
+
+
+@dataclass
+class Ranked:
+    """One match in engine order: `order` sorts ascending the way the engine ranked it."""
+
+    order: Any
+    key: str
+    address: Any
+    score: float
+
+
+class EngineIndex(ABC):
+    """Base of both engines: implements `SearchIndex.search` over engine primitives."""
+
+    engine: str = ""
+
+    # --- engine primitives -------------------------------------------------------------
+    @abstractmethod
+    def _compile(self, request: Request) -> Any:
+        """The engine query for the parsed tree AND the filters."""
+
+    @abstractmethod
+    def _ranked(self, compiled: Any, sort: str, n: int, with_facets: bool = False) -> tuple[list[Ranked], int, dict[str, dict[str, int]] | None]:
+        """The first `n` matches in `sort` order (relevance, date, -date or key), the number
+        of matches, and (when asked) facet counts over all of them."""
+
+    @abstractmethod
+    def _stored(self, address: Any) -> dict[str, Any]:
+        """Stored fields of one match."""
+
+    @abstractmethod
+    def _vocabulary(self, prefix: str) -> Iterable[tuple[str, int]]:
+        """Indexed words (unstemmed) starting with `prefix`, with document frequencies."""
+
+    # --- shared flow -------------------------------------------------------------------
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run a query; a malformed query string falls back to plain words, never raises for it."""
+        request = validate(query)
+        parsed = request.parsed
+        result = SearchResult(query=query.q, total=0, page=query.page, size=query.size, hits=[],
+                              facets={name: {} for name in FACETS}, fallback=parsed.fallback, message=parsed.message)
+        if parsed.tree is wq.NullQuery:
+            return result
+        compiled = self._compile(request)
+        sort = query.sort
+        if sort == "relevance" and isinstance(parsed.tree, wq.Every):
+            sort = "key"  # every score ties on an empty query: list in key order, cheaply
+        needed = request.offset + query.size
+        # One row past the page shows whether the last row ties with matches beyond it.
+        first, result.total, facets = self._ranked(compiled, sort, needed + 1, with_facets=True)
+        result.facets = {name: facets.get(name, {}) for name in FACETS}
+        if result.total == 0:
+            if parsed.words:
+                result.suggestion = suggest_query(parsed.words, self._vocabulary)
+            return result
+        rows = self._page(compiled, sort, request.offset, query.size, first)
+        wanted = highlight_terms(parsed.tree)
+        result.hits = [self._hit(row, wanted) for row in rows]
+        return result
+
+    def _page(self, compiled: Any, sort: str, offset: int, size: int, rows: list[Ranked]) -> list[Ranked]:
+        """Rows offset..offset+size in (engine order, key) order, stable across pages.
+
+        Engines break ties arbitrarily, so matches tying with the last row of the page are
+        fetched too (doubling n) and the ties are ordered by key."""
+        needed = offset + size
+        n = needed + 1
+        while len(rows) == n and rows[-1].order == rows[needed - 1].order:
+            n *= 2
+            rows = self._ranked(compiled, sort, n)[0]
+        rows.sort(key=lambda r: (r.order, r.key))
+        return rows[offset:needed]
+
+    def _hit(self, row: Ranked, wanted) -> SearchHit:
+        stored = self._stored(row.address)
+        page = stored.get("page")
+        return SearchHit(
+            key=stored["key"],
+            kind=stored["kind"],
+            title=stored.get("title") or "",
+            snippet=make_snippet(stored.get("text") or "", wanted),
+            date=stored.get("date") or None,
+            committee=stored.get("committee_id") or None,
+            council=stored.get("council_id") or None,
+            document=stored["document"],
+            page=page if isinstance(page, int) and page >= 0 else None,
+            entities=[EntityRef(*e) for e in json.loads(stored.get("entities") or "[]")],
+            score=float(row.score),
+        )
+
+
+def group_passages(passages: Iterable[IndexedPassage]) -> dict[str, list[IndexedPassage]]:
+    """Passages grouped by document name, for `replace_documents`."""
+    grouped: dict[str, list[IndexedPassage]] = {}
+    for p in passages:
+        grouped.setdefault(p.document, []).append(p)
+    return grouped

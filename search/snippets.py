@@ -1,0 +1,78 @@
+"""Snippets: the densest stretch of a passage, matched words in <mark>, everything else escaped.
+
+Computed in Python from the stored text with the index's own analyser, for the hits of the page
+shown only, so both engines produce the same snippet (tantivy's SnippetGenerator gives nothing
+for regex/prefix queries).
+"""
+from __future__ import annotations
+
+import html
+import re
+
+from search.analysis import stem_tokens
+from search.query import HighlightTerms
+
+SNIPPET_CHARS = 240
+_LEAD_CHARS = 60  # context kept before the first mark
+_SPACE = re.compile(r"\s+")
+
+
+def make_snippet(text: str, wanted: HighlightTerms, max_chars: int = SNIPPET_CHARS) -> str:
+    """HTML snippet of `text` around the words matching `wanted`."""
+    tokens = stem_tokens(text)
+    marks = [(s, e) for s, e, term in tokens if wanted.matches(term)]
+    if marks:
+        start = _best_window_start(marks, max_chars)
+        start = max(0, start - _LEAD_CHARS)
+    else:
+        start = 0
+    start = _snap_back(text, start)
+    end = _snap_forward(text, min(len(text), start + max_chars))
+    parts: list[str] = ["…"] if start > 0 else []
+    cursor = start
+    for s, e in marks:
+        if s < start or e > end:
+            continue
+        parts.append(_plain(text[cursor:s]))
+        parts.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        cursor = e
+    parts.append(_plain(text[cursor:end]))
+    if end < len(text):
+        parts.append("…")
+    return "".join(parts).strip()
+
+
+def snippet_text(snippet_html: str) -> str:
+    """The plain text of a snippet (for CSV)."""
+    return html.unescape(re.sub(r"</?mark>", "", snippet_html))
+
+
+def _plain(segment: str) -> str:
+    return html.escape(_SPACE.sub(" ", segment))
+
+
+def _best_window_start(marks: list[tuple[int, int]], width: int) -> int:
+    """Start of the mark whose window holds the most marks (earliest on ties)."""
+    best_start, best_count, j = marks[0][0], 0, 0
+    for i, (s, _) in enumerate(marks):
+        j = max(j, i)
+        while j + 1 < len(marks) and marks[j + 1][1] <= s + width - _LEAD_CHARS:
+            j += 1
+        if j - i + 1 > best_count:
+            best_start, best_count = s, j - i + 1
+    return best_start
+
+
+def _snap_back(text: str, i: int) -> int:
+    """Move a cut back to the start of the word it falls in."""
+    while 0 < i < len(text) and not text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _snap_forward(text: str, i: int) -> int:
+    """Move a cut forward to the end of the word it falls in (bounded)."""
+    limit = min(len(text), i + 30)
+    while i < limit and not text[i].isspace():
+        i += 1
+    return i
