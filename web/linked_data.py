@@ -1,0 +1,4 @@
+"""stub"""
+
+def init_app(app):
+    pass

@@ -1,0 +1,77 @@
+"""Store and index, opened once per data generation and shared by requests (flaskr's get_db, made long-lived).
+
+An ingest run replaces the manifest when it finishes; its generation changes, and the
+next request reopens the graph snapshot and the index.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Flask, current_app
+
+from web.errors import ApiError
+
+
+class Resources:
+    """Open graph store and search index for the current data generation."""
+
+    def __init__(self, settings: dict[str, Any]):
+        from councilgraph.data import DataDir
+
+        self.settings = settings
+        self.data_dir = DataDir(settings)
+        self.lock = threading.Lock()
+        self.generation: str | None = None
+        self.graph = None
+        self.index = None
+
+    def _refresh(self) -> None:
+        generation = self.data_dir.generation()
+        if generation == self.generation:
+            return
+        old = (self.graph, self.index)
+        self.graph = self.index = None
+        self.generation = None
+        # Old handles are left to the garbage collector: a request may still be reading them.
+        del old
+        self.graph = self.data_dir.open_graph()
+        self.index = self.data_dir.open_index()
+        self.generation = generation
+
+    def current(self) -> tuple[Any, Any]:
+        with self.lock:
+            try:
+                self._refresh()
+            except Exception as exc:  # the data dir is unusable: say so without paths
+                current_app.logger.exception("cannot open the data directory")
+                raise ApiError(503, "The data directory cannot be opened; try again later.") from exc
+            return self.graph, self.index
+
+
+def _resources() -> Resources:
+    return current_app.extensions["councilgraph"]
+
+
+def settings() -> dict[str, Any]:
+    """The app's settings (councilgraph.settings)."""
+    return current_app.config["COUNCILGRAPH"]
+
+
+def get_graph():
+    """The read-only GraphStore of the current data generation."""
+    return _resources().current()[0]
+
+
+def get_index():
+    """The SearchIndex of the current data generation."""
+    return _resources().current()[1]
+
+
+def get_data_dir():
+    """The DataDir the app serves."""
+    return _resources().data_dir
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["councilgraph"] = Resources(app.config["COUNCILGRAPH"])
