@@ -9,7 +9,7 @@ from whoosh import fields, index, sorting
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
-from search.analysis import TITLE_BOOST, stemming_analyzer, words_analyzer
+from search.analysis import stemming_analyzer, words_analyzer
 from search.base import IndexedPassage
 from search.common import FACET_FIELDS, FILTER_FIELDS, EngineIndex, Ranked, passage_fields
 from search.query import Request
@@ -26,7 +26,7 @@ def whoosh_schema() -> fields.Schema:
         key=fields.ID(stored=True, unique=True, sortable=True),
         document=fields.ID(stored=True),
         kind=fields.ID(stored=True, sortable=True),
-        title=fields.TEXT(analyzer=stem, stored=True, field_boost=TITLE_BOOST),
+        title=fields.TEXT(analyzer=stem, stored=True),  # boosted by the query parser, as in tantivy
         text=fields.TEXT(analyzer=stem, stored=True),
         spell=fields.TEXT(analyzer=words_analyzer(), phrase=False),
         committee=fields.TEXT(analyzer=stem),
