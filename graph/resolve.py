@@ -1,0 +1,166 @@
+"""Entity resolution for people: what is known about people across a run's documents (and the store).
+
+General rules, never names from any corpus:
+
+- titles, honours and ``HMI`` never change who someone is (keys are title-free);
+- a surname-only *councillor* mention resolves to the one councillor of the same council
+  with that surname whose full name is known; with two or more it stays unresolved,
+  flagged, with the candidates; with none it stays a surname-only councillor;
+- it never resolves to someone known only as a non-councillor (a diocese representative
+  who shares the surname), nor to an inspector;
+- people whose given names differ are never merged; near-identical full names are kept
+  apart and reported by :meth:`PeopleIndex.possible_duplicates`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from rapidfuzz import fuzz
+
+from graph.iris import council_key, person_key
+from graph.records import Extraction, PersonName
+
+if TYPE_CHECKING:
+    from graph.store import GraphStore
+
+# Membership roles that only councillors hold on a council committee (co-opted and
+# advisory members, who represent other organisations, are not councillors).
+_COUNCILLOR_ROLES = {"member", "substitute", "chair", "vice-chair", "vice chair", "cabinet member"}
+_DUPLICATE_THRESHOLD = 85.0
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The outcome of resolving one mention."""
+
+    name: PersonName  # canonical name (the full name when a surname-only mention resolved)
+    resolved: bool  # False for a surname-only mention that matched zero or several councillors
+    candidates: tuple[str, ...] = ()  # full names it may refer to, when ambiguous
+
+
+@dataclass
+class _Known:
+    full: str
+    given: str | None
+    family: str | None
+    councils: set[str] = field(default_factory=set)  # council keys ("" when unknown)
+    councillor: bool = False
+
+
+def _family_key(name: PersonName) -> str:
+    family = name.family or (name.full.split()[-1] if name.full.split() else name.full)
+    return person_key(family)
+
+
+def _council(council: str | None) -> str:
+    return council_key(council) if council else ""
+
+
+class PeopleIndex:
+    """Everything known about people: full names, councils, and whether each is a councillor."""
+
+    def __init__(self) -> None:
+        self._people: dict[str, _Known] = {}  # person_key(full) -> what is known
+
+    # --- building ------------------------------------------------------------------
+    def add(self, name: PersonName, *, council: str | None, councillor: bool) -> None:
+        """Record a full-name mention (surname-only mentions add nothing: they are what we resolve)."""
+        if name.surname_only or not name.full.strip() or name.uncertain:
+            return
+        key = person_key(name.full)
+        if " " not in key:  # a single word is a surname, whatever the extractor said
+            return
+        known = self._people.setdefault(key, _Known(name.full, name.given, name.family))
+        known.councils.add(_council(council))
+        known.councillor = known.councillor or councillor or name.is_councillor
+
+    @classmethod
+    def from_extractions(cls, extractions: list[Extraction], store: "GraphStore | None" = None) -> "PeopleIndex":
+        """Index the people of a run's extractions, plus the councillors already in the store."""
+        index = cls()
+        for extraction in extractions:
+            council = extraction.document.council
+            for name, councillor in _mentions(extraction):
+                index.add(name, council=council, councillor=councillor)
+        if store is not None:
+            index._add_from_store(store)
+        return index
+
+    def _add_from_store(self, store: "GraphStore") -> None:
+        from graph.vocab import sparql_prefixes
+
+        rows = store.query(sparql_prefixes() + """
+            SELECT ?name ?given ?family ?councillor ?council WHERE {
+              ?p a foaf:Person ; foaf:name ?name .
+              FILTER NOT EXISTS { ?p cg:unresolved true }
+              OPTIONAL { ?p foaf:givenName ?given } OPTIONAL { ?p foaf:familyName ?family }
+              OPTIONAL { ?p cg:honorific ?h . FILTER(LCASE(STR(?h)) IN ("councillor", "cllr")) BIND(true AS ?councillor) }
+              OPTIONAL { ?p cg:council/rdfs:label ?council }
+            }""")
+        for row in rows:
+            name = PersonName(text=str(row[0]), full=str(row[0]), given=row[1] and str(row[1]),
+                              family=row[2] and str(row[2]),
+                              honorifics=("Councillor",) if row[3] is not None else ())
+            self.add(name, council=row[4] and str(row[4]), councillor=row[3] is not None)
+
+    # --- answering -------------------------------------------------------------------
+    def resolve(self, name: PersonName, *, council: str | None, councillor: bool) -> Resolution:
+        """Canonical name for a mention; a surname-only councillor mention is looked up by surname."""
+        if not name.surname_only and " " in person_key(name.full):
+            return Resolution(name, True)
+        if not (councillor or name.is_councillor):
+            # A bare surname of someone not known to be a councillor: nothing to resolve against.
+            return Resolution(name, False)
+        family = _family_key(name)
+        wanted = _council(council)
+        candidates = sorted(
+            (k for k in self._people.values()
+             if k.councillor and k.family and person_key(k.family) == family
+             and (not wanted or wanted in k.councils or k.councils == {""})),
+            key=lambda k: k.full,
+        )
+        if len(candidates) == 1:
+            known = candidates[0]
+            return Resolution(
+                PersonName(text=name.text, full=known.full, given=known.given, family=known.family,
+                           honorifics=name.honorifics, honours=name.honours),
+                True,
+            )
+        return Resolution(name, False, tuple(k.full for k in candidates))
+
+    def possible_duplicates(self) -> list[tuple[str, str, float]]:
+        """Pairs of near-identical full names kept apart (same given name, similar family name)."""
+        people = sorted(self._people.values(), key=lambda k: k.full)
+        pairs: list[tuple[str, str, float]] = []
+        for i, a in enumerate(people):
+            for b in people[i + 1:]:
+                score = fuzz.ratio(person_key(a.full), person_key(b.full))
+                if score >= _DUPLICATE_THRESHOLD:
+                    pairs.append((a.full, b.full, round(score, 1)))
+        return pairs
+
+    def councillors(self) -> list[str]:
+        return sorted(k.full for k in self._people.values() if k.councillor)
+
+
+def _mentions(extraction: Extraction) -> Iterable[tuple[PersonName, bool]]:
+    """Every person mention in an extraction with whether the context shows a councillor."""
+    for m in extraction.memberships:
+        yield m.person, (m.role.lower() in _COUNCILLOR_ROLES and not m.organisation) or m.person.is_councillor
+    for a in extraction.attendance:
+        yield a.person, a.person.is_councillor or bool(a.role and "cabinet member" in a.role.lower())
+        if a.substitute_for is not None:
+            yield a.substitute_for, True  # only committee members have substitutes
+    for d in extraction.declarations:
+        yield d.person, d.person.is_councillor
+    for r in extraction.reports:
+        for officer in r.contact_officers:
+            yield officer.name, False
+    for u in extraction.cabinet_updates:
+        yield u.councillor, True
+    for i in extraction.inspections:
+        yield i.inspector, False
+    for w in extraction.work_programme:
+        for author in w.authors:
+            yield author, author.is_councillor

@@ -1,0 +1,225 @@
+"""The triple store: embedded Oxigraph (through oxrdflib) or a remote SPARQL 1.1 endpoint.
+
+One named graph per document. ``replace_graph`` swaps a document's graph in one
+transaction: embedded, as one SPARQL UPDATE run by pyoxigraph (one transaction);
+remote, as one Graph Store Protocol ``PUT`` (or one SPARQL UPDATE request when no graph
+store endpoint is given) — either way a crash leaves the old graph or the new one.
+
+Queries see the union of the named graphs as their default graph. Embedded, pyoxigraph
+does that per query; remote, the ``union-default-graph`` parameter asks Oxigraph server
+for it (Fuseki needs ``tdb2:unionDefaultGraph``; Virtuoso and GraphDB do it by default).
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pyoxigraph
+import requests
+from oxrdflib import OxigraphStore
+from rdflib import Dataset, Graph, URIRef
+from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+from rdflib.query import Result
+
+from graph.vocab import PREFIXES
+
+_RESULT_FORMATS = {"ttl": "turtle", "turtle": "turtle", "nq": "nquads", "nquads": "nquads", "jsonld": "json-ld",
+                   "json-ld": "json-ld", "nt": "nt", "ntriples": "nt", "trig": "trig"}
+_OX_FORMATS = {"turtle": pyoxigraph.RdfFormat.TURTLE, "nquads": pyoxigraph.RdfFormat.N_QUADS,
+               "nt": pyoxigraph.RdfFormat.N_TRIPLES, "trig": pyoxigraph.RdfFormat.TRIG}
+
+
+class StoreError(Exception):
+    """The store could not do what was asked (bad SPARQL, unreachable endpoint...)."""
+
+
+def _ntriples(graph: Graph) -> str:
+    return graph.serialize(format="nt")
+
+
+class GraphStore:
+    """An rdflib Dataset over Oxigraph (embedded) or a SPARQL 1.1 endpoint (remote)."""
+
+    def __init__(self, dataset: Dataset, *, ox: pyoxigraph.Store | None = None, query_endpoint: str | None = None,
+                 update_endpoint: str | None = None, graph_store_endpoint: str | None = None,
+                 read_only: bool = False) -> None:
+        self.dataset = dataset
+        self._ox = ox
+        self._query_endpoint = query_endpoint
+        self._update_endpoint = update_endpoint
+        self._graph_store_endpoint = graph_store_endpoint
+        self.read_only = read_only
+        for prefix, iri in PREFIXES.items():
+            dataset.bind(prefix, iri)
+
+    # --- opening -----------------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path, *, read_only: bool = False) -> "GraphStore":
+        """Open (or create) the embedded store at ``path``; ``read_only`` opens a snapshot many readers may share."""
+        path = Path(path)
+        if read_only:
+            ox = pyoxigraph.Store.read_only(str(path))
+        else:
+            path.mkdir(parents=True, exist_ok=True)
+            ox = pyoxigraph.Store(str(path))
+        return cls(Dataset(store=OxigraphStore(store=ox)), ox=ox, read_only=read_only)
+
+    @classmethod
+    def memory(cls) -> "GraphStore":
+        """An in-memory embedded store (tests, one-off builds)."""
+        ox = pyoxigraph.Store()
+        return cls(Dataset(store=OxigraphStore(store=ox)), ox=ox)
+
+    @classmethod
+    def remote(cls, query_endpoint: str, update_endpoint: str | None = None, *,
+               graph_store_endpoint: str | None = None) -> "GraphStore":
+        """A SPARQL 1.1 endpoint (query, update, and optionally the Graph Store Protocol)."""
+        sparql_store = SPARQLUpdateStore(query_endpoint=query_endpoint, update_endpoint=update_endpoint or query_endpoint,
+                                         context_aware=True, node_to_sparql=_node_to_sparql)
+        return cls(Dataset(store=sparql_store), query_endpoint=query_endpoint,
+                   update_endpoint=update_endpoint or query_endpoint, graph_store_endpoint=graph_store_endpoint,
+                   read_only=update_endpoint is None and graph_store_endpoint is None)
+
+    @property
+    def is_remote(self) -> bool:
+        return self._ox is None
+
+    # --- writing -------------------------------------------------------------------
+    def replace_graph(self, graph_iri: URIRef, graph: Graph) -> None:
+        """Replace the named graph ``graph_iri`` with ``graph`` atomically (old or new survive a crash, never half)."""
+        self._check_writable()
+        body = _ntriples(graph)
+        if self._ox is not None:
+            # One update = one pyoxigraph transaction.
+            self._ox.update(f"DROP SILENT GRAPH <{graph_iri}> ; INSERT DATA {{ GRAPH <{graph_iri}> {{ {body} }} }}")
+            return
+        if self._graph_store_endpoint:
+            response = requests.put(self._graph_store_endpoint, params={"graph": str(graph_iri)}, data=body.encode(),
+                                    headers={"Content-Type": "application/n-triples"}, timeout=120)
+            _raise_for(response, "graph store PUT")
+            return
+        self.update(f"DROP SILENT GRAPH <{graph_iri}> ; INSERT DATA {{ GRAPH <{graph_iri}> {{ {body} }} }}")
+
+    def remove_graph(self, graph_iri: URIRef) -> None:
+        """Remove a named graph and every triple in it (no error when it is absent)."""
+        self._check_writable()
+        if self._ox is not None:
+            self._ox.update(f"DROP SILENT GRAPH <{graph_iri}>")
+        elif self._graph_store_endpoint:
+            response = requests.delete(self._graph_store_endpoint, params={"graph": str(graph_iri)}, timeout=60)
+            if response.status_code != 404:
+                _raise_for(response, "graph store DELETE")
+        else:
+            self.update(f"DROP SILENT GRAPH <{graph_iri}>")
+
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL UPDATE (internal use: the server never passes user updates here)."""
+        self._check_writable()
+        if self._ox is not None:
+            self._ox.update(sparql_update)
+            return
+        response = requests.post(self._update_endpoint, data={"update": sparql_update}, timeout=120)  # type: ignore[arg-type]
+        _raise_for(response, "SPARQL update")
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError("the store is open read-only")
+
+    # --- reading --------------------------------------------------------------------
+    def graph_names(self) -> set[str]:
+        """IRIs of the named graphs (one per document)."""
+        if self._ox is not None:
+            return {g.value for g in self._ox.named_graphs() if isinstance(g, pyoxigraph.NamedNode)}
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union_default_graph=False)
+        return {str(row[0]) for row in rows}
+
+    def query(self, sparql: str, *, union_default_graph: bool = True) -> Result:
+        """SELECT/ASK/CONSTRUCT/DESCRIBE, run by Oxigraph (embedded or remote); default graph = union of named graphs."""
+        if self._ox is not None:
+            try:
+                return self.dataset.store.query(sparql, {}, {}, "__UNION__" if union_default_graph else "urn:x-rdflib:default")
+            except SyntaxError as exc:
+                raise StoreError(str(exc)) from exc
+        return self._remote_query(sparql, union_default_graph)
+
+    def _remote_query(self, sparql: str, union_default_graph: bool) -> Result:
+        if self._query_endpoint is None:
+            raise StoreError("the store is closed")
+        params = {"union-default-graph": ""} if union_default_graph else {}
+        headers = {"Accept": "application/sparql-results+json, application/n-triples;q=0.9"}
+        response = requests.post(self._query_endpoint, params=params, data={"query": sparql},  # type: ignore[arg-type]
+                                 headers=headers, timeout=120)
+        _raise_for(response, "SPARQL query")
+        content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
+        if content_type == "application/sparql-results+json":
+            return Result.parse(io.BytesIO(response.content), format="json")
+        graph = Graph()
+        graph.parse(data=response.text, format="nt" if "n-triples" in content_type else "turtle")
+        result = Result("CONSTRUCT")
+        result.graph = graph
+        return result
+
+    def triple_count(self) -> int:
+        """Number of quads in the store (pyoxigraph's len, which does not walk the data)."""
+        if self._ox is not None:
+            return len(self._ox)
+        rows = list(self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", union_default_graph=False))
+        return int(rows[0][0])
+
+    def serialize(self, fmt: str) -> bytes:
+        """The whole store as ``ttl`` | ``nq`` | ``trig`` | ``jsonld`` | ``nt`` (triple formats merge the graphs)."""
+        rdf_format = _RESULT_FORMATS.get(fmt)
+        if rdf_format is None:
+            raise StoreError(f"unknown format {fmt!r}; use one of {', '.join(sorted(_RESULT_FORMATS))}")
+        if self._ox is not None and rdf_format in ("nquads", "trig"):
+            return self._ox.dump(format=_OX_FORMATS[rdf_format])
+        if self._ox is not None and rdf_format in ("nt", "turtle"):
+            # Triple formats: the union of the named graphs.
+            out = io.BytesIO()
+            triples = self._ox.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            pyoxigraph.serialize(triples, out, format=_OX_FORMATS[rdf_format], prefixes=PREFIXES if rdf_format == "turtle" else None)
+            return out.getvalue()
+        if rdf_format in ("nquads", "trig", "json-ld"):
+            dataset = Dataset()
+            for prefix, iri in PREFIXES.items():
+                dataset.bind(prefix, iri)
+            rows = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union_default_graph=False)
+            for s, p, o, g in rows:
+                dataset.add((s, p, o, dataset.graph(g)))
+            return dataset.serialize(format=rdf_format).encode()
+        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        assert result.graph is not None
+        for prefix, iri in PREFIXES.items():
+            result.graph.bind(prefix, iri)
+        return result.graph.serialize(format=rdf_format).encode()
+
+    def backup(self, target: Path) -> None:
+        """A consistent on-disk snapshot (pyoxigraph ``Store.backup``) that ``open(target, read_only=True)`` reads."""
+        if self._ox is None:
+            raise StoreError("backup is only available for the embedded store")
+        self._ox.flush()
+        self._ox.backup(str(target))
+
+    def close(self) -> None:
+        """Flush and release the store (the on-disk lock is freed when the object goes)."""
+        if self._ox is not None and not self.read_only:
+            try:
+                self._ox.flush()
+            except OSError:
+                pass
+        self._ox = None
+        self._query_endpoint = self._update_endpoint = self._graph_store_endpoint = None
+        self.read_only = True
+
+
+def _raise_for(response: requests.Response, what: str) -> None:
+    if response.status_code >= 400:
+        raise StoreError(f"{what} failed: HTTP {response.status_code}: {response.text[:500]}")
+
+
+def _node_to_sparql(node) -> str:  # noqa: ANN001
+    from rdflib import BNode
+
+    if isinstance(node, BNode):
+        raise StoreError("blank nodes cannot be sent to a remote store")
+    return node.n3()

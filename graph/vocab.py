@@ -1,0 +1,165 @@
+"""The councilgraph vocabulary (``cg:``) as an rdflib DefinedNamespace, mirroring ontology.ttl.
+
+``_fail = True`` makes a misspelt term an AttributeError; tests/test_ontology.py checks
+that this class and ontology.ttl name the same terms. Standard vocabularies are
+re-exported so the rest of the code imports every namespace from here.
+"""
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+SCHEMA = Namespace("https://schema.org/")
+PERSON = Namespace("http://www.w3.org/ns/person#")
+
+CG_IRI = "https://councilgraph.org/ns#"
+
+
+class CG(DefinedNamespace):
+    """Terms defined in ontology.ttl."""
+
+    _NS = Namespace(CG_IRI)
+    _fail = True
+
+    SourceDocument: URIRef
+    Committee: URIRef
+    Council: URIRef
+    Meeting: URIRef
+    Attendance: URIRef
+    Substitution: URIRef
+    Declaration: URIRef
+    AgendaItem: URIRef
+    Resolution: URIRef
+    ResolutionPart: URIRef
+    Decision: URIRef
+    Report: URIRef
+    CabinetMemberUpdate: URIRef
+    Inspection: URIRef
+    SchoolOutcome: URIRef
+    WorkProgrammeItem: URIRef
+    Grade: URIRef
+    BodyKind: URIRef
+    meeting: URIRef
+    attendee: URIRef
+    present: URIRef
+    alsoPresent: URIRef
+    sentApologies: URIRef
+    substitute: URIRef
+    substituteFor: URIRef
+    declarant: URIRef
+    agendaItem: URIRef
+    part: URIRef
+    decidedBy: URIRef
+    reportTo: URIRef
+    contactOfficer: URIRef
+    cabinetMember: URIRef
+    school: URIRef
+    grade: URIRef
+    previousGrade: URIRef
+    committee: URIRef
+    plannedMeeting: URIRef
+    author: URIRef
+    council: URIRef
+    candidate: URIRef
+    page: URIRef
+    nameKey: URIRef
+    familyNameKey: URIRef
+    honorific: URIRef
+    honour: URIRef
+    unresolved: URIRef
+    fileName: URIRef
+    checksum: URIRef
+    documentKind: URIRef
+    pageCount: URIRef
+    startTime: URIRef
+    held: URIRef
+    status: URIRef
+    roleLabel: URIRef
+    organisationName: URIRef
+    interest: URIRef
+    declarationOutcome: URIRef
+    itemNumber: URIRef
+    firstPage: URIRef
+    lastPage: URIRef
+    reportOf: URIRef
+    toFollow: URIRef
+    verbal: URIRef
+    marker: URIRef
+    question: URIRef
+    discussion: URIRef
+    portfolio: URIRef
+    wards: URIRef
+    keyDecision: URIRef
+    forwardPlan: URIRef
+    exempt: URIRef
+    recommendation: URIRef
+    appendix: URIRef
+    period: URIRef
+    meetingDate: URIRef
+    inspectionType: URIRef
+    previousInspectionDate: URIRef
+    previousInspectionType: URIRef
+    developmentArea: URIRef
+    support: URIRef
+    reportReference: URIRef
+    dateText: URIRef
+    effectiveDate: URIRef
+    informal: URIRef
+    urn: URIRef
+    LeadInspector: URIRef
+    GradeScheme: URIRef
+    BodyKindScheme: URIRef
+    GradeOutstanding: URIRef
+    GradeGood: URIRef
+    GradeRequiresImprovement: URIRef
+    GradeInadequate: URIRef
+    GradeSeriousWeaknesses: URIRef
+    GradeSpecialMeasures: URIRef
+    GradeInsufficientProgress: URIRef
+    GradeUngraded: URIRef
+    GradeSatisfactory: URIRef
+    BodyCouncil: URIRef
+    BodyCommittee: URIRef
+    BodyCabinet: URIRef
+    BodyBoard: URIRef
+    BodyInspectorate: URIRef
+    BodyBody: URIRef
+
+
+GRADE_CONCEPTS: dict[str, URIRef] = {
+    "outstanding": CG.GradeOutstanding,
+    "good": CG.GradeGood,
+    "requires improvement": CG.GradeRequiresImprovement,
+    "inadequate": CG.GradeInadequate,
+    "serious weaknesses": CG.GradeSeriousWeaknesses,
+    "special measures": CG.GradeSpecialMeasures,
+    "insufficient progress": CG.GradeInsufficientProgress,
+    "ungraded": CG.GradeUngraded,
+    "satisfactory": CG.GradeSatisfactory,
+}
+"""Grade name (lower case, as in records.GradeName) -> its skos:Concept."""
+
+BODY_KINDS: dict[str, URIRef] = {
+    "council": CG.BodyCouncil,
+    "committee": CG.BodyCommittee,
+    "cabinet": CG.BodyCabinet,
+    "board": CG.BodyBoard,
+    "inspectorate": CG.BodyInspectorate,
+    "body": CG.BodyBody,
+}
+
+PREFIXES: dict[str, str] = {
+    "cg": CG_IRI, "rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL), "xsd": str(XSD),
+    "skos": str(SKOS), "foaf": str(FOAF), "org": str(ORG), "person": str(PERSON),
+    "schema": str(SCHEMA), "prov": str(PROV), "dcterms": str(DCTERMS),
+}
+"""Prefixes bound on every graph and prepended to every query."""
+
+
+def sparql_prefixes() -> str:
+    """PREFIX lines for every namespace councilgraph uses."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+__all__ = ["CG", "SCHEMA", "PERSON", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
+           "GRADE_CONCEPTS", "BODY_KINDS", "PREFIXES", "sparql_prefixes"]
