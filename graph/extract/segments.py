@@ -74,6 +74,7 @@ _FRONT_DATE = re.compile(r"^\s*DATE\s*:\s*\S", re.M)
 _MINUTES_HEADING = re.compile(r"^[ \t]*(?:MEETING\s+HELD\s+(?:AT|IN|ON)|MINUTES\s+OF\s+(?:THE\s+)?MEETING)\b.*$", re.M)
 _CABINET_UPDATE = re.compile(r"^[ \t]*\**[ \t]*CABINET MEMBER (?:UPDATE|REPORT)S?\b[^\n]*$", re.M)
 _BACKGROUND_PAPERS = re.compile(r"^\s*Background Papers\s*:?\s*$", re.M | re.I)
+_APPENDICES_INTRO = re.compile(r"^[ \t]*The following appendi(?:x is|ces are) attached[^\n]*$", re.M | re.I)
 _MODERNGOV_MINUTES = re.compile(r"^\s*(?:Minutes|Decision(?: Made)?)\s*:\s*$", re.M)
 
 
@@ -101,6 +102,9 @@ def _heading_start(text: str, pos: int, max_back: int = 3) -> int:
 def _report_body_end(text: str, start: int, limit: int) -> int:
     """End of a report's own text: the paragraph after `Background Papers:` (appendices follow)."""
     m = _BACKGROUND_PAPERS.search(text, start, limit)
+    if not m:
+        # no background papers: the list under "The following appendices are attached" ends it
+        m = _APPENDICES_INTRO.search(text, start, limit)
     if not m:
         return limit
     # the paragraph after the heading says what the background papers are; appendices follow it

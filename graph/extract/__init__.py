@@ -1,0 +1,286 @@
+"""Record extraction: one cleaned document in, an :class:`Extraction` of typed records out.
+
+``extract_document`` cuts the text into parts by shape (front sheet, minutes, reports,
+appendices, cabinet member update), runs the parsers for each part and keeps every
+paragraph no record claimed as a searchable :class:`Passage`. A parser that fails on
+damaged text becomes an :class:`ExtractionWarning` for that part; the other parts'
+records are kept, and extraction never raises.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, TypeVar
+
+from graph.records import (
+    DocumentInfo, ExtractionWarning, Extraction, Meeting, MeetingRef, Passage, Report,
+)
+from graph.extract.agenda import parse_agenda
+from graph.extract.attendance import parse_also_present, parse_apologies, parse_declarations, parse_present
+from graph.extract.council import council_name
+from graph.extract.meetings import collect_acronyms, parse_front_sheet, parse_minutes_heading, parse_web_heading
+from graph.extract.membership import parse_membership
+from graph.extract.reports import parse_report
+from graph.extract.resolutions import blank_web_furniture, parse_minutes
+from graph.extract.segments import Segment, provenance, split_segments
+from graph.extract.work_programme import parse_work_programme
+
+__all__ = ["extract_document"]
+
+T = TypeVar("T")
+
+
+def _similar(a: str, b: str) -> float:
+    from rapidfuzz import fuzz
+
+    return fuzz.token_set_ratio(a.lower(), b.lower())
+
+
+class _Run:
+    """Runs parsers, turning a crash on damaged text into a warning for the part it was reading."""
+
+    def __init__(self, doc_name: str, pages: Any, warnings: list[ExtractionWarning]):
+        self.doc_name, self.pages, self.warnings = doc_name, pages, warnings
+
+    def __call__(self, what: str, seg: Segment, fn: Callable[..., T], *args: Any, default: T, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # a parser bug on odd text must not lose the rest of the document
+            page = provenance(self.doc_name, self.pages, seg.start, seg.end).page
+            self.warnings.append(ExtractionWarning(self.doc_name, page, f"{what} could not be parsed: {exc!r}"))
+            return default
+
+
+def _document_kind(segments: list[Segment]) -> str:
+    kinds = {s.kind for s in segments}
+    if "front_sheet" in kinds:
+        return "agenda_pack"
+    if "minutes" in kinds:
+        return "minutes"
+    if "cabinet_update" in kinds:
+        return "cabinet_member_update"
+    if "report" in kinds:
+        return "report"
+    return "document"
+
+
+def _ref(meeting: Meeting) -> MeetingRef:
+    return MeetingRef(meeting.committee, meeting.date.start)
+
+
+def _optional(module: str, name: str) -> Callable[..., Any] | None:
+    """A parser from a sibling module, or None while that module is not there."""
+    try:
+        mod = __import__(f"graph.extract.{module}", fromlist=[name])
+    except ImportError:
+        return None
+    return getattr(mod, name, None)
+
+
+def extract_document(doc: Any) -> Extraction:
+    """Every record in a read document (``graph.read.SourceDocument``), with provenance; never raises."""
+    name = str(getattr(doc, "name", "document"))
+    text = getattr(doc, "text", "") or ""
+    pages = getattr(doc, "pages", None)
+    info = DocumentInfo(name=name, checksum=str(getattr(doc, "checksum", "")), council=None, title=None,
+                        kind="document", pages=getattr(doc, "page_count", None))
+    ex = Extraction(document=info)
+    try:
+        _extract(text, pages, ex)
+    except Exception as exc:  # last resort: keep the text searchable and say what happened
+        ex.warnings.append(ExtractionWarning(name, None, f"extraction stopped: {exc!r}"))
+        if text.strip() and not ex.passages:
+            ex.passages.append(Passage("section", name, re.sub(r"\s+", " ", text).strip(),
+                                       provenance(name, pages, 0, len(text))))
+    return ex
+
+
+def _extract(text: str, pages: Any, ex: Extraction) -> None:
+    name = ex.document.name
+    text = blank_web_furniture(text)
+    run = _Run(name, pages, ex.warnings)
+    acronyms = collect_acronyms(text)
+    segments = split_segments(text)
+    ex.document.kind = _document_kind(segments)
+    ex.document.council = council_name(text)
+    kw = dict(document=name, pages=pages)
+
+    pack_meeting: Meeting | None = None
+    claimed: list[tuple[int, int]] = []
+    last_report: Report | None = None
+
+    for seg in segments:
+        part = text[seg.start:seg.end]
+        off = seg.start
+        if seg.kind == "front_sheet":
+            meeting = run("front sheet", seg, parse_front_sheet, part, offset=off, acronyms=acronyms, default=None, **kw)
+            if meeting is None:
+                continue
+            ex.meetings.append(meeting)
+            pack_meeting = pack_meeting or meeting
+            ref = _ref(meeting)
+            claimed.append((meeting.source.start, meeting.source.end))
+            members = run("membership", seg, parse_membership, part, committee=meeting.committee, offset=off,
+                          meeting=ref, default=[], **kw)
+            ex.memberships.extend(members)
+            items = run("agenda", seg, parse_agenda, part, meeting=ref, offset=off, default=[], **kw)
+            ex.agenda_items.extend(items)
+            claimed.extend((r.source.start, r.source.end) for r in [*members, *items])
+        elif seg.kind in ("minutes", "text"):
+            meeting = run("minutes heading", seg, parse_minutes_heading, part, offset=off, acronyms=acronyms,
+                          default=None, **kw)
+            if meeting is None:
+                meeting = run("web heading", seg, parse_web_heading, part, offset=off, acronyms=acronyms,
+                              default=None, **kw)
+            if meeting is not None:
+                _minutes(run, seg, part, meeting, ex, claimed, acronyms, kw)
+            _prose(run, seg, part, ex, kw)
+        elif seg.kind == "report":
+            report, warns = run("report", seg, parse_report, part, offset=off, default=(None, []), **kw)
+            ex.warnings.extend(warns)
+            if report is None:
+                continue
+            _link_report(report, pack_meeting, ex)
+            ex.reports.append(report)
+            last_report = report
+            first_section = report.sections[0].source.start if report.sections else seg.end
+            claimed.append((seg.start, first_section))
+            claimed.extend((s.source.start, s.source.end) for s in report.sections)
+        elif seg.kind == "appendix":
+            _appendix(run, seg, part, pack_meeting, last_report, ex, claimed, kw)
+        elif seg.kind == "cabinet_update":
+            update_fn = _optional("updates", "parse_cabinet_member_update")
+            if update_fn is not None:
+                update = run("cabinet member update", seg, update_fn, text, default=None, **kw)
+                if update is not None:
+                    ex.cabinet_updates.append(update)
+                    claimed.extend((s.source.start, s.source.end) for s in update.sections)
+            _prose(run, seg, part, ex, kw)
+
+    ex.document.title = _title(text, ex)
+    _passages(text, segments, claimed, ex, pages)
+
+
+def _minutes(run: _Run, seg: Segment, part: str, meeting: Meeting, ex: Extraction, claimed: list[tuple[int, int]],
+             acronyms: set[str], kw: dict[str, Any]) -> None:
+    off = seg.start
+    ex.meetings.append(meeting)
+    ref = _ref(meeting)
+    claimed.append((meeting.source.start, meeting.source.end))
+    for what, fn in (("present", parse_present), ("also present", parse_also_present), ("apologies", parse_apologies)):
+        ex.attendance.extend(run(what, seg, fn, part, meeting=ref, offset=off, default=[], **kw))
+    ex.declarations.extend(run("declarations", seg, parse_declarations, part, meeting=ref, offset=off, default=[], **kw))
+    claimed.extend((a.source.start, a.source.end) for a in ex.attendance if a.meeting == ref)
+    items, resolutions, passages = run("minutes items", seg, parse_minutes, part, meeting=ref, offset=off,
+                                       acronyms=acronyms, default=([], [], []), **kw)
+    ex.agenda_items.extend(items)
+    ex.resolutions.extend(resolutions)
+    ex.passages.extend(passages)
+    claimed.extend((i.source.start, i.source.end) for i in items)
+
+
+def _prose(run: _Run, seg: Segment, part: str, ex: Extraction, kw: dict[str, Any]) -> None:
+    outcomes_fn = _optional("prose", "parse_school_outcomes")
+    decisions_fn = _optional("prose", "parse_prose_decisions")
+    if outcomes_fn is not None:
+        ex.school_outcomes.extend(run("school outcomes", seg, outcomes_fn, part, offset=seg.start, default=[], **kw))
+    if decisions_fn is not None:
+        ex.decisions.extend(run("prose decisions", seg, decisions_fn, part, offset=seg.start, default=[], **kw))
+
+
+def _link_report(report: Report, meeting: Meeting | None, ex: Extraction) -> None:
+    """Attach a report to the agenda pack's meeting and to the agenda item with the closest title."""
+    if meeting is None:
+        return
+    if report.meeting_date is None or report.meeting_date.start == meeting.date.start:
+        report.meeting = _ref(meeting)
+        if report.meeting_date is None:
+            report.meeting_date = meeting.date
+    candidates = [a for a in ex.agenda_items if a.meeting == _ref(meeting)]
+    best = max(candidates, key=lambda a: _similar(a.title, report.title), default=None)
+    if best is not None and _similar(best.title, report.title) >= 75:
+        report.agenda_item = best.number
+
+
+def _appendix(run: _Run, seg: Segment, part: str, meeting: Meeting | None, report: Report | None, ex: Extraction,
+              claimed: list[tuple[int, int]], kw: dict[str, Any]) -> None:
+    off = seg.start
+    inspections_fn = _optional("inspections", "parse_inspection_tables")
+    if inspections_fn is not None:
+        found, warns = run("inspection table", seg, inspections_fn, part, offset=off, default=([], []), **kw)
+        ex.inspections.extend(found)
+        ex.warnings.extend(warns)
+        claimed.extend((i.source.start, i.source.end) for i in found)
+        if found:
+            return
+    if re.search(r"Report\s*/\s*Item|INFORMAL MEETINGS|WORK PROGRAMME", part):
+        committee = meeting.committee if meeting else (report.report_to if report and report.report_to else "")
+        items, meetings, warns = run("work programme", seg, parse_work_programme, part, committee=committee,
+                                     offset=off, default=([], [], []), **kw)
+        ex.work_programme.extend(items)
+        ex.meetings.extend(meetings)
+        ex.warnings.extend(warns)
+        claimed.extend((i.source.start, i.source.end) for i in items)
+        claimed.extend((m.source.start, m.source.end) for m in meetings)
+
+
+_PASSAGE_KIND = {"minutes": "minutes", "report": "report", "appendix": "table", "cabinet_update": "update",
+                 "front_sheet": "section", "text": "section"}
+_MAX_PASSAGE = 4000
+
+
+def _passages(text: str, segments: list[Segment], claimed: list[tuple[int, int]], ex: Extraction, pages: Any) -> None:
+    """Every paragraph no record claimed becomes part of a passage, so nothing is dropped."""
+    spans = sorted(claimed)
+
+    def is_claimed(start: int, end: int) -> bool:
+        return any(s <= start and end <= e for s, e in spans)
+
+    name = ex.document.name
+    for seg in segments:
+        title = _segment_title(text, seg)
+        buf: list[tuple[int, int]] = []
+
+        def flush() -> None:
+            if not buf:
+                return
+            start, end = buf[0][0], buf[-1][1]
+            body = re.sub(r"\s+", " ", text[start:end]).strip()
+            if body:
+                meeting = None
+                ex.passages.append(Passage(_PASSAGE_KIND.get(seg.kind, "section"), title, body,
+                                           provenance(name, pages, start, end), meeting=meeting))
+            buf.clear()
+
+        for m in re.finditer(r"\S[^\n]*(?:\n[^\n]*\S[^\n]*)*", text[seg.start:seg.end]):
+            start, end = seg.start + m.start(), seg.start + m.end()
+            if is_claimed(start, end):
+                flush()
+                continue
+            buf.append((start, end))
+            if buf[-1][1] - buf[0][0] > _MAX_PASSAGE:
+                flush()
+        flush()
+
+
+def _segment_title(text: str, seg: Segment) -> str:
+    for line in text[seg.start:seg.end].split("\n"):
+        line = line.strip().strip("*").strip()
+        if line and len(line) < 150:
+            return re.sub(r"\s+", " ", line.replace("\t", " "))
+    return seg.kind
+
+
+def _title(text: str, ex: Extraction) -> str | None:
+    if ex.document.kind in ("agenda_pack", "minutes") and ex.meetings:
+        m = ex.meetings[0]
+        what = "Agenda" if ex.document.kind == "agenda_pack" else "Minutes"
+        return f"{m.committee}: {what}, {m.date.text}"
+    if ex.document.kind == "cabinet_member_update" and ex.cabinet_updates:
+        u = ex.cabinet_updates[0]
+        return f"Cabinet Member Update: {u.portfolio}" + (f", {u.period.text}" if u.period else "")
+    if ex.reports:
+        return ex.reports[0].title
+    for line in text.split("\n"):
+        if line.strip():
+            return re.sub(r"\s+", " ", line.strip().strip("*"))[:200]
+    return None
