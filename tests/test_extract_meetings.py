@@ -1,0 +1,86 @@
+"""Golden tests: meetings and membership from real front-sheet / minutes passages, and a ModernGov page."""
+from graph.extract.meetings import parse_front_sheet, parse_minutes_heading, parse_web_heading, title_case
+from graph.extract.membership import parse_membership
+
+FRONT_SHEET = """OVERVIEW AND SCRUTINY COMMITTEE (CHILDREN'S SERVICES AND SAFEGUARDING)
+
+DATE: Tuesday 24th September, 2024
+
+TIME: 6.30 pm
+
+VENUE: Birkdale Room - Southport Town Hall, Lord Street, Southport, PR8
+
+1DA
+
+Member Substitute
+
+Councillor Councillor
+
+Councillor Hardman (Chair) Councillor Myers
+
+Councillor Danny Burns (Vice-
+
+Chair) Councillor Corcoran
+Councillor Parker Councillor McGinnity
+
+Councillor Parker Councillor McGinnity
+
+Maurice Byrne, Healthwatch Mrs Sandra Cain, Independent
+
+Advisory Member
+
+COMMITTEE OFFICER: Laura Bootland
+
+Senior Democratic Services Officer
+
+Telephone: 0151 934 2078
+
+E-mail: laura.bootland@sefton.gov.uk
+"""
+
+
+def test_front_sheet_meeting_with_wrapped_postcode():
+    m = parse_front_sheet(FRONT_SHEET, document="d.txt", pages=None)
+    assert m.committee == "Overview and Scrutiny Committee (Children's Services and Safeguarding)"
+    assert m.date.start == "2024-09-24" and m.time == "18:30"
+    assert m.venue.endswith("Southport, PR8 1DA")
+
+
+def test_membership_table_roles_dedup_coopted_and_officer():
+    ms = parse_membership(FRONT_SHEET, committee="C", document="d.txt", pages=None)
+    by_role = {}
+    for x in ms:
+        by_role.setdefault(x.role, []).append(x.person.full)
+    assert by_role["chair"] == ["Hardman"] and by_role["vice-chair"] == ["Danny Burns"]
+    assert by_role["substitute"] == ["Myers", "Corcoran", "McGinnity"]
+    assert by_role["member"].count("Parker") == 1
+    assert "Councillor" not in by_role["member"]
+    coopted = {x.person.full: x for x in ms if x.role in ("co-opted member", "advisory member")}
+    assert coopted["Maurice Byrne"].organisation == "Healthwatch"
+    assert coopted["Sandra Cain"].role == "advisory member"
+    officer = next(x for x in ms if x.role == "committee officer")
+    assert officer.person.full == "Laura Bootland"
+    assert officer.post == "Senior Democratic Services Officer"
+    assert officer.telephone == "0151 934 2078" and officer.email == "laura.bootland@sefton.gov.uk"
+
+
+def test_minutes_heading_venue_and_date():
+    text = ("OVERVIEW AND SCRUTINY COMMITTEE (CHILDREN'S SERVICES AND SAFEGUARDING)\n\n"
+            "MEETING HELD AT THE TOWN HALL, BOOTLE ON TUESDAY 4TH JUNE, 2024\n\nPRESENT: Councillor Hardman\n")
+    m = parse_minutes_heading(text, document="d.txt", pages=None)
+    assert m.venue == "Town Hall, Bootle" and m.date.start == "2024-06-04"
+
+
+def test_moderngov_web_heading():
+    text = ("Agenda and minutes\nPlanning Committee\nWednesday 2nd October, 2024 6.30 pm\n"
+            "Venue: Town Hall, Southport. View directions\n"
+            "Contact: Ruth Example  Senior Democratic Services Officer\n")
+    m = parse_web_heading(text, document="d.txt", pages=None)
+    assert m.committee == "Planning Committee" and m.date.start == "2024-10-02" and m.time == "18:30"
+    assert m.venue == "Town Hall, Southport"
+
+
+def test_title_case_keeps_acronyms():
+    assert title_case("PETITION - FASD TRAINING", {"FASD"}) == "Petition - FASD Training"
+    assert title_case("OVERVIEW AND SCRUTINY COMMITTEE (CS&S) WORK PROGRAMME 2024/25") == \
+        "Overview and Scrutiny Committee (CS&S) Work Programme 2024/25"
