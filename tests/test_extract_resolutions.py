@@ -1,0 +1,124 @@
+"""Golden tests: minutes items and resolutions (real passages), ModernGov web minutes, agenda items."""
+from graph.extract.agenda import parse_agenda
+from graph.extract.resolutions import parse_minutes
+from graph.records import MeetingRef
+
+REF = MeetingRef("Overview and Scrutiny Committee (Children's Services and Safeguarding)", "2024-06-04")
+MINUTES = """7. PETITION - FASD TRAINING
+
+The Committee agrees that this is an important issue and will be asking for further updates from officers about progress in sourcing and delivering FASD training.
+
+RESOLVED: That
+
+- (1) the petition be noted; and
+- (2) the Committee to request further updates on the progress made in sourcing and delivering FASD training.
+
+8. CABINET MEMBER REPORTS
+
+Members of the Committee raised the following queries:
+
+- The new CHAT service and when data would be available.
+- EHCP's and the current numbers of Plans.
+
+RESOLVED:
+
+OVERVIEW AND SCRUTINY COMMITTEE (CHILDREN'S SERVICES AND SAFEGUARDING) - TUESDAY 4TH JUNE, 2024
+
+That the update be noted.
+
+9. FAMILY HUBS
+
+The Committee received a report on the Front Door.
+
+That the update be noted.
+
+10. PUBLIC QUESTION TIME
+
+There were no public questions.
+"""
+
+
+def test_resolutions_parts_questions_and_lost_marker():
+    items, res, passages = parse_minutes(MINUTES, meeting=REF, document="d", pages=None, acronyms={"FASD"})
+    assert [i.title for i in items] == ["Petition - FASD Training", "Cabinet Member Reports", "Family Hubs",
+                                        "Public Question Time"]
+    fasd, cabinet, hubs = res
+    assert fasd.marker == "RESOLVED:" and fasd.parts == [
+        "(1) the petition be noted",
+        "(2) the Committee to request further updates on the progress made in sourcing and delivering FASD training."]
+    assert cabinet.text == "That the update be noted."  # the running header did not break it
+    assert cabinet.questions == ["The new CHAT service and when data would be available.",
+                                 "EHCP's and the current numbers of Plans."]
+    assert hubs.marker is None and hubs.text == "That the update be noted."
+    assert "Front Door" in hubs.discussion
+    assert [p.title for p in passages] == ["10. Public Question Time"]
+
+
+WEB = """Planning Committee
+Wednesday 2nd October, 2024 6.30 pm
+
+1.\tApologies for Absence
+
+Minutes:
+
+Apologies for absence were received from Councillor Smith.
+
+2.\tLocal Plan Review PDF 301 KB
+
+Minutes:
+
+The Committee considered the report of the Head of Planning.
+
+Decision Made:
+
+That (a) the report be noted; and (b) a further report be submitted.
+"""
+
+
+def test_moderngov_minutes_with_decision_made_and_furniture():
+    ref = MeetingRef("Planning Committee", "2024-10-02")
+    items, res, _ = parse_minutes(WEB, meeting=ref, document="d", pages=None)
+    assert [i.title for i in items] == ["Apologies for Absence", "Local Plan Review"]
+    [r] = res
+    assert r.item_number == "2" and r.marker.startswith("Decision Made")
+    assert r.parts == ["(a) the report be noted", "(b) a further report be submitted."]
+
+
+AGENDA = """AGENDA
+
+1. Apologies for Absence
+
+3. Minutes of the Previous Meeting
+
+(Pages 5 - 12)
+
+2. Declarations of Interest
+
+5. Cabinet Member Reports
+
+(To Follow)
+
+Report of the Chief Legal and Democratic Officer
+
+6. Children's Services Improvement Programme
+
+To receive a verbal update from the Executive Director of Childrens Social Care and Education.
+
+9. Ofsted Inspections Spring/Summer 2024 (Pages 29 - 44) Report of the Executive Director of Children's Social Care and Education. 10. Work Programme Key Decision Forward Plan (Pages 45 - 58)
+
+Report of the Chief Legal and Democratic Officer
+"""
+
+
+def test_agenda_items_run_together_pages_to_follow_verbal():
+    items = parse_agenda(AGENDA.replace("3. Minutes", "2. Minutes").replace("2. Declarations", "3. Declarations")
+                         .replace("5. Cabinet", "4. Cabinet").replace("6. Children", "5. Children")
+                         .replace("9. Ofsted", "6. Ofsted").replace("10. Work", "7. Work"),
+                         meeting=REF, document="d", pages=None)
+    by_title = {i.title: i for i in items}
+    assert by_title["Minutes of the Previous Meeting"].pages == (5, 12)
+    assert by_title["Cabinet Member Reports"].to_follow
+    assert by_title["Cabinet Member Reports"].report_of == "Chief Legal and Democratic Officer"
+    assert by_title["Children's Services Improvement Programme"].verbal
+    assert by_title["Ofsted Inspections Spring/Summer 2024"].pages == (29, 44)
+    assert by_title["Work Programme Key Decision Forward Plan"].pages == (45, 58)
