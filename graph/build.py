@@ -9,12 +9,13 @@ so replacing one document's graph replaces its provenance with it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import get_args
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.iris import Minter, committee_key, council_key, person_key, school_key
-from graph.records import DateValue, Extraction, MeetingRef, PersonName, Provenance
+from graph.records import DateValue, Extraction, GradeName, MeetingRef, PersonName, Provenance
 from graph.resolve import PeopleIndex
 from graph.vocab import BODY_KINDS, CG, DCTERMS, FOAF, GRADE_CONCEPTS, ORG, PERSON, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
@@ -33,6 +34,7 @@ def document_graph_iri(context: BuildContext, document_name: str) -> URIRef:
     return context.minter.document(document_name)
 
 
+GRADE_LABELS = {name.lower(): name for name in get_args(GradeName)}
 _DATATYPE_BY_PRECISION = {"day": XSD.date, "month": XSD.gYearMonth, "year": XSD.gYear}
 
 
@@ -196,6 +198,16 @@ class _Builder:
         self.add(node, SCHEMA.startDate, date_literal(ref.date))
         return node
 
+    def grade(self, text: str | None) -> URIRef | None:
+        """A grade concept, with its label and scheme copied in so the graph answers without the ontology."""
+        concept = grade_concept(text)
+        if concept is not None:
+            self.add(concept, RDF.type, SKOS.Concept)
+            self.add(concept, SKOS.inScheme, CG.GradeScheme)
+            label = next(name for name, c in GRADE_CONCEPTS.items() if c == concept)
+            self.add(concept, SKOS.prefLabel, GRADE_LABELS[label])
+        return concept
+
     def role(self, label: str) -> URIRef:
         node = self.minter.role(label)
         self.add(node, RDF.type, ORG.Role)
@@ -248,8 +260,8 @@ class _Builder:
         for o in x.school_outcomes:
             node = self.record(self.minter.school_outcome(o.school, self.doc_name), CG.SchoolOutcome, o.source)
             self.add(node, CG.school, self.school(o.school))
-            self.add(node, CG.grade, grade_concept(o.grade))
-            self.add(node, CG.previousGrade, grade_concept(o.previous_grade))
+            self.add(node, CG.grade, self.grade(o.grade))
+            self.add(node, CG.previousGrade, self.grade(o.previous_grade))
             self.add(node, SCHEMA.text, o.sentence)
             self.add(node, RDFS.label, f"{o.school}: {o.grade}")
         for d in x.decisions:
@@ -419,8 +431,8 @@ class _Builder:
         self.add(association, PROV.agent, inspector)
         self.add(association, PROV.hadRole, CG.LeadInspector)
         self.add(node, PROV.wasAssociatedWith, inspector)
-        self.add(node, CG.grade, grade_concept(i.grade))
-        self.add(node, CG.previousGrade, grade_concept(i.previous_grade))
+        self.add(node, CG.grade, self.grade(i.grade))
+        self.add(node, CG.previousGrade, self.grade(i.previous_grade))
         self.date(node, CG.previousInspectionDate, None, i.previous_date)
         self.add(node, CG.previousInspectionType, i.previous_type)
         self.add(node, CG.inspectionType, i.inspection_type)

@@ -1,0 +1,394 @@
+"""The questions users ask, as JSON-ready dicts in the REST API's shapes (issue 6).
+
+Name parameters are matched the way a person types them (any case, with or without a
+title, ``HMI`` or ``Councillor``): the name is turned into the same normalised key the
+builder stored as ``cg:nameKey`` and bound *in the triple pattern*, then a short graph
+hop reaches the facts — no FILTER scan over every literal. Every query runs in Oxigraph
+(embedded or remote) through :meth:`GraphStore.query`.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any, Iterable
+
+from rdflib import Literal, URIRef
+
+from graph.build import grade_concept
+from graph.iris import committee_key, meeting_key, person_key, school_key
+from graph.store import GraphStore
+from graph.vocab import sparql_prefixes
+
+_ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+# --- helpers ---------------------------------------------------------------------------
+def _lit(text: str) -> str:
+    """A SPARQL literal for untrusted text (escaped by rdflib)."""
+    return Literal(text).n3()
+
+
+def _iri(text: str) -> str:
+    if any(c in text for c in '<>"{}|^`\\ \n'):
+        raise ValueError(f"not an IRI: {text!r}")
+    return f"<{text}>"
+
+
+def _check_date(value: str | None, name: str) -> None:
+    if value is not None and not _ISO_DATE.match(value):
+        raise ValueError(f"{name} must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
+
+
+def _rows(store: GraphStore, body: str) -> list[dict[str, Any]]:
+    """Run a SELECT; rows as dicts of variable -> python value (IRIs and dates as strings)."""
+    result = store.query(sparql_prefixes() + body)
+    out = []
+    for row in result:
+        item: dict[str, Any] = {}
+        for var, value in row.asdict().items():
+            if isinstance(value, Literal) and isinstance(value.toPython(), bool):
+                item[var] = value.toPython()
+            elif isinstance(value, Literal) and isinstance(value.toPython(), int) and not isinstance(value.toPython(), bool):
+                item[var] = value.toPython()
+            else:
+                item[var] = str(value)
+        out.append(item)
+    return out
+
+
+def _best(labels: Iterable[str]) -> str | None:
+    """The most complete of several labels (longest, then alphabetical) — deterministic."""
+    labels = [x for x in labels if x]
+    return max(labels, key=lambda x: (len(x), x)) if labels else None
+
+
+def _group(rows: list[dict[str, Any]], key: str) -> dict[str, list[dict[str, Any]]]:
+    grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+def _first(rows: list[dict[str, Any]], var: str) -> Any:
+    values = sorted({r[var] for r in rows if r.get(var) is not None}, key=str)
+    return values[0] if values else None
+
+
+def _all(rows: list[dict[str, Any]], var: str) -> list[Any]:
+    return sorted({r[var] for r in rows if r.get(var) is not None}, key=str)
+
+
+def _person_pattern(var: str, name: str) -> str:
+    """Triple patterns binding ``?var`` to people whose normalised name (or surname) is ``name``'s key."""
+    key = person_key(name)
+    if not key:
+        raise ValueError("empty name")
+    if " " in key:
+        return f"{var} cg:nameKey {_lit(key)} ."
+    return f"{{ {var} cg:nameKey {_lit(key)} }} UNION {{ {var} cg:familyNameKey {_lit(key)} }}"
+
+
+def _natural(text: str | None) -> tuple:
+    parts = re.split(r"(\d+)", text or "")
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
+# --- inspections ------------------------------------------------------------------------
+def find_inspections(store: GraphStore, *, inspector: str | None = None, school: str | None = None,
+                     grade: str | None = None, type: str | None = None, hmi: bool | None = None,  # noqa: A002
+                     date_from: str | None = None, date_to: str | None = None) -> list[dict]:
+    """Inspections with school, lead inspector, dates, grade and previous grade, oldest first."""
+    _check_date(date_from, "from")
+    _check_date(date_to, "to")
+    where = []
+    if inspector:
+        where.append(_person_pattern("?inspector", inspector))
+    if school:
+        where.append(f"?school cg:nameKey {_lit(school_key(school))} .")
+    if grade:
+        concept = grade_concept(grade)
+        if concept is None:
+            raise ValueError(f"unknown grade {grade!r}")
+        where.append(f"?i cg:grade <{concept}> .")
+    where.append("""
+        ?i a cg:Inspection ; cg:school ?school ; schema:startDate ?start ;
+           prov:qualifiedAssociation [ prov:agent ?inspector ; prov:hadRole cg:LeadInspector ] .
+        ?school rdfs:label ?schoolName .
+        ?inspector foaf:name ?inspectorName .
+        OPTIONAL { ?inspector cg:honour ?honour }
+        OPTIONAL { ?i schema:endDate ?end }
+        OPTIONAL { ?i cg:inspectionType ?type }
+        OPTIONAL { ?i cg:grade/skos:prefLabel ?grade }
+        OPTIONAL { ?i cg:previousGrade/skos:prefLabel ?previousGrade }
+        OPTIONAL { ?i cg:previousInspectionDate ?previousDate }
+        OPTIONAL { ?i prov:wasDerivedFrom/cg:fileName ?document }
+        OPTIONAL { ?i cg:page ?page }""")
+    if date_from:
+        where.append(f"FILTER(STR(?start) >= {_lit(date_from)})")
+    if date_to:
+        where.append(f"FILTER(SUBSTR(STR(?start), 1, {len(date_to)}) <= {_lit(date_to)})")
+    rows = _rows(store, "SELECT * WHERE {" + "\n".join(where) + "}")
+    results = []
+    for iri, group in _group(rows, "i").items():
+        is_hmi = any("hmi" in str(h).lower() for h in _all(group, "honour"))
+        if hmi is not None and is_hmi != hmi:
+            continue
+        kind = _first(group, "type")
+        if type and (kind or "").lower() != type.lower():
+            continue
+        results.append({
+            "id": iri,
+            "school": {"id": _first(group, "school"), "name": _best(_all(group, "schoolName"))},
+            "inspector": {"id": _first(group, "inspector"), "name": _first(group, "inspectorName"), "hmi": is_hmi},
+            "start": _first(group, "start"), "end": _first(group, "end"), "type": kind,
+            "grade": _first(group, "grade"), "previous_grade": _first(group, "previousGrade"),
+            "previous_date": _first(group, "previousDate"),
+            "document": _first(group, "document"), "page": _first(group, "page"),
+        })
+    return sorted(results, key=lambda r: (r["start"] or "", r["school"]["name"] or ""))
+
+
+# --- meetings ------------------------------------------------------------------------------
+def find_meetings(store: GraphStore, *, committee: str | None = None, date: str | None = None,
+                  date_from: str | None = None, date_to: str | None = None, document: str | None = None) -> list[dict]:
+    """Meetings (held or planned) with committee, date, time and venue, oldest first."""
+    for value, name in ((date, "date"), (date_from, "from"), (date_to, "to")):
+        _check_date(value, name)
+    where = []
+    if committee:
+        where.append(f"?committee cg:nameKey {_lit(committee_key(committee))} .")
+    if date and len(date) == 10:
+        where.append(f'?m schema:startDate "{date}"^^xsd:date .')
+    if document:
+        where.append(f"?g cg:fileName {_lit(document)} . GRAPH ?g {{ ?m a cg:Meeting }}")
+    where.append("""
+        ?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date .
+        ?committee rdfs:label ?committeeName .
+        OPTIONAL { ?m cg:startTime ?time }
+        OPTIONAL { ?m schema:location ?venue }""")
+    if date and len(date) != 10:
+        where.append(f"FILTER(STRSTARTS(STR(?date), {_lit(date)}))")
+    if date_from:
+        where.append(f"FILTER(STR(?date) >= {_lit(date_from)})")
+    if date_to:
+        where.append(f"FILTER(SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
+    rows = _rows(store, "SELECT * WHERE {" + "\n".join(where) + "}")
+    results = [_meeting_summary(iri, group) for iri, group in _group(rows, "m").items()]
+    return sorted(results, key=lambda r: (r["date"] or "", r["committee"]["name"] or ""))
+
+
+def _meeting_summary(iri: str, group: list[dict[str, Any]]) -> dict:
+    return {
+        "id": iri, "key": meeting_key(iri),
+        "committee": {"id": _first(group, "committee"), "name": _best(_all(group, "committeeName"))},
+        "date": _first(group, "date"), "time": _first(group, "time"), "venue": _best(_all(group, "venue")),
+    }
+
+
+def meeting_detail(store: GraphStore, key: str) -> dict | None:
+    """One meeting by its key (``{committee-slug}/{date}``) with attendance, agenda, resolutions, reports, documents."""
+    match = re.fullmatch(r"([a-z0-9-]+)/(\d{4}-\d{2}-\d{2})", key.strip("/"))
+    if not match:
+        return None
+    date = match.group(2)
+    # Bind the date in the pattern (few meetings share a day), then keep the one whose IRI ends with the key.
+    rows = _rows(store, f"""SELECT * WHERE {{
+        ?m a cg:Meeting ; schema:startDate "{date}"^^xsd:date ; schema:organizer ?committee ; schema:startDate ?date .
+        FILTER(STRENDS(STR(?m), {_lit("/id/meeting/" + key.strip("/"))}))
+        ?committee rdfs:label ?committeeName .
+        OPTIONAL {{ ?m cg:startTime ?time }} OPTIONAL {{ ?m schema:location ?venue }} }}""")
+    if not rows:
+        return None
+    iri = rows[0]["m"]
+    detail = _meeting_summary(iri, rows)
+    m = _iri(iri)
+    for field, prop in (("present", "cg:present"), ("also_present", "cg:alsoPresent"), ("apologies", "cg:sentApologies")):
+        people = _rows(store, f"SELECT ?p ?name WHERE {{ {m} {prop} ?p . ?p foaf:name ?name }}")
+        detail[field] = sorted(({"id": p, "name": _first(g, "name")} for p, g in _group(people, "p").items()),
+                               key=lambda x: x["name"] or "")
+    subs = _rows(store, f"""SELECT ?s ?sub ?subName ?for ?forName WHERE {{
+        ?s a cg:Substitution ; cg:meeting {m} ; cg:substitute ?sub ; cg:substituteFor ?for .
+        ?sub foaf:name ?subName . ?for foaf:name ?forName }}""")
+    detail["substitutes"] = sorted(
+        ({"substitute": {"id": _first(g, "sub"), "name": _first(g, "subName")},
+          "for": {"id": _first(g, "for"), "name": _first(g, "forName")}} for g in _group(subs, "s").values()),
+        key=lambda x: x["substitute"]["name"] or "")
+    items = _rows(store, f"""SELECT ?a ?number ?title WHERE {{
+        ?a a cg:AgendaItem ; cg:meeting {m} ; cg:itemNumber ?number ; dcterms:title ?title }}""")
+    detail["agenda_items"] = sorted(({"id": a, "number": _first(g, "number"), "title": _best(_all(g, "title"))}
+                                     for a, g in _group(items, "a").items()), key=lambda x: _natural(x["number"]))
+    res = _rows(store, f"""SELECT ?r ?title ?number ?text ?pos ?partText WHERE {{
+        ?r a cg:Resolution ; cg:meeting {m} ; dcterms:title ?title .
+        OPTIONAL {{ ?r schema:text ?text }}
+        OPTIONAL {{ ?r cg:agendaItem/cg:itemNumber ?number }}
+        OPTIONAL {{ ?r cg:part ?part . ?part schema:position ?pos ; schema:text ?partText }} }}""")
+    resolutions = []
+    for r, g in _group(res, "r").items():
+        parts = sorted({(row["pos"], row["partText"]) for row in g if row.get("pos") is not None})
+        resolutions.append({"id": r, "number": _first(g, "number"), "item": _best(_all(g, "title")),
+                            "text": _best(_all(g, "text")), "parts": [text for _, text in parts]})
+    detail["resolutions"] = sorted(resolutions, key=lambda x: (_natural(x["number"]), x["item"] or ""))
+    reps = _rows(store, f"SELECT ?r ?title WHERE {{ ?r a cg:Report ; cg:meeting {m} ; dcterms:title ?title }}")
+    detail["reports"] = sorted(({"id": r, "title": _best(_all(g, "title"))} for r, g in _group(reps, "r").items()),
+                               key=lambda x: x["title"] or "")
+    docs = _rows(store, f"""SELECT DISTINCT ?g ?name WHERE {{
+        {{ GRAPH ?g {{ {m} a cg:Meeting }} }} UNION {{ GRAPH ?g {{ ?x cg:meeting {m} }} }}
+        ?g cg:fileName ?name }}""")
+    detail["documents"] = sorted(({"id": d, "name": _first(g, "name")} for d, g in _group(docs, "g").items()),
+                                 key=lambda x: x["name"] or "")
+    return detail
+
+
+# --- people ----------------------------------------------------------------------------------
+def find_people(store: GraphStore, *, name: str | None = None, role: str | None = None) -> list[dict]:
+    """People with their roles, committee memberships and attendance counts."""
+    where = _person_pattern("?p", name) if name else ""
+    rows = _rows(store, f"""SELECT ?p ?name WHERE {{ {where} ?p a foaf:Person ; foaf:name ?name . }}""")
+    people = {p: _first(g, "name") for p, g in _group(rows, "p").items()}
+    if not people:
+        return []
+    values = " ".join(_iri(p) for p in people)
+    members = _rows(store, f"""SELECT ?p ?ms ?c ?cName ?role WHERE {{ VALUES ?p {{ {values} }}
+        ?ms org:member ?p ; org:organization ?c ; cg:roleLabel ?role . ?c rdfs:label ?cName }}""")
+    flags = _rows(store, f"""SELECT ?p ?honorific ?inspector ?officer ?attended ?apologies WHERE {{ VALUES ?p {{ {values} }}
+        {{ ?p cg:honorific ?honorific }}
+        UNION {{ ?a prov:agent ?p ; prov:hadRole cg:LeadInspector BIND(true AS ?inspector) }}
+        UNION {{ ?r cg:contactOfficer ?p BIND(true AS ?officer) }}
+        UNION {{ ?attended cg:present ?p }}
+        UNION {{ ?apologies cg:sentApologies ?p }} }}""")
+    by_person_members = _group(members, "p")
+    by_person_flags = _group(flags, "p")
+    results = []
+    for p, person_name in people.items():
+        ms_rows = by_person_members.get(p, [])
+        f_rows = by_person_flags.get(p, [])
+        memberships = sorted(
+            ({"committee": {"id": _first(g, "c"), "name": _best(_all(g, "cName"))}, "role": _first(g, "role")}
+             for g in _group(ms_rows, "ms").values()),
+            key=lambda x: (x["committee"]["name"] or "", x["role"] or ""))
+        roles = {m["role"] for m in memberships if m["role"]}
+        if any(str(h).lower() in {"councillor", "cllr"} for h in _all(f_rows, "honorific")):
+            roles.add("councillor")
+        if _all(f_rows, "inspector"):
+            roles.add("inspector")
+        if _all(f_rows, "officer"):
+            roles.add("contact officer")
+        if role and not any(role.lower() in r.lower() for r in roles):
+            continue
+        results.append({"id": p, "name": person_name, "roles": sorted(roles), "memberships": memberships,
+                        "attended": len(_all(f_rows, "attended")), "apologies": len(_all(f_rows, "apologies"))})
+    return sorted(results, key=lambda r: (r["name"] or "", r["id"]))
+
+
+# --- any entity ---------------------------------------------------------------------------------
+def describe_entity(store: GraphStore, iri: str) -> dict | None:
+    """Types, labels, literal properties, links both ways (with labels) and source documents/pages of an entity."""
+    node = _iri(iri)
+    out = _rows(store, f"""SELECT ?p ?o ?oLabel WHERE {{ {node} ?p ?o .
+        OPTIONAL {{ FILTER(isIRI(?o)) ?o rdfs:label ?oLabel }} }}""")
+    incoming = _rows(store, f"""SELECT ?s ?p ?sLabel WHERE {{ ?s ?p {node} . OPTIONAL {{ ?s rdfs:label ?sLabel }} }}""")
+    if not out and not incoming:
+        return None
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    label_props = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+                   "http://www.w3.org/2004/02/skos/core#altLabel", "http://xmlns.com/foaf/0.1/name"}
+    types = sorted({r["o"] for r in out if r["p"] == rdf_type})
+    labels = sorted({str(r["o"]) for r in out if r["p"] in label_props})
+    rdfs_labels = [str(r["o"]) for r in out if r["p"] == "http://www.w3.org/2000/01/rdf-schema#label"]
+    literal_rows = [r for r in out if r["p"] != rdf_type and not str(r["o"]).startswith(("http://", "https://", "urn:"))]
+    link_rows = [r for r in out if r["p"] != rdf_type and str(r["o"]).startswith(("http://", "https://", "urn:"))]
+    properties = sorted({(r["p"], str(r["o"])) for r in literal_rows})
+    outgoing = [{"predicate": p, "id": o, "label": _best(_all(g, "oLabel"))}
+                for (p, o), g in _group([dict(r, po=(r["p"], r["o"])) for r in link_rows], "po").items()]
+    incoming_links = [{"predicate": p, "id": s, "label": _best(_all(g, "sLabel"))}
+                      for (s, p), g in _group([dict(r, sp=(r["s"], r["p"])) for r in incoming], "sp").items()]
+    sources = _rows(store, f"""SELECT DISTINCT ?name ?page WHERE {{
+        GRAPH ?g {{ {node} ?p ?o OPTIONAL {{ {node} cg:page ?page }} }} ?g cg:fileName ?name }}""")
+    return {
+        "id": iri, "types": types, "label": _best(rdfs_labels) or _best(labels) or iri, "labels": labels,
+        "properties": [{"predicate": p, "value": v} for p, v in properties],
+        "outgoing": sorted(outgoing, key=lambda x: (x["predicate"], x["id"])),
+        "incoming": sorted(incoming_links, key=lambda x: (x["predicate"], x["id"])),
+        "sources": sorted(({"document": s["name"], "page": s.get("page")} for s in sources),
+                          key=lambda x: (x["document"], x["page"] or 0)),
+    }
+
+
+# --- reports and decisions -----------------------------------------------------------------------
+def reports(store: GraphStore, *, author: str | None = None, officer: str | None = None,
+            key_decision: bool | None = None) -> list[dict]:
+    """Reports by author (the post a report is from, words in any case), contact officer (a name), key decision."""
+    where = []
+    if officer:
+        where.append(_person_pattern("?officerFilter", officer) + " ?r cg:contactOfficer ?officerFilter .")
+    if key_decision is not None:
+        where.append(f"?r cg:keyDecision {'true' if key_decision else 'false'} .")
+    where.append("""?r a cg:Report ; dcterms:title ?title .
+        OPTIONAL { ?r cg:reportOf ?reportOf } OPTIONAL { ?r cg:keyDecision ?keyDecision }
+        OPTIONAL { ?r cg:portfolio ?portfolio } OPTIONAL { ?r cg:meetingDate ?meetingDate }
+        OPTIONAL { ?r cg:meeting ?meeting }
+        OPTIONAL { ?r cg:contactOfficer ?officer . ?officer foaf:name ?officerName }
+        OPTIONAL { ?r prov:wasDerivedFrom/cg:fileName ?document } OPTIONAL { ?r cg:page ?page }""")
+    rows = _rows(store, "SELECT * WHERE {" + "\n".join(where) + "}")
+    results = []
+    for r, g in _group(rows, "r").items():
+        report_of = _best(_all(g, "reportOf"))
+        if author and not set(author.lower().split()) <= set((report_of or "").lower().replace(",", " ").split()):
+            continue
+        officers = {row["officer"]: row["officerName"] for row in g if row.get("officer")}
+        results.append({
+            "id": r, "title": _best(_all(g, "title")), "report_of": report_of, "key_decision": _first(g, "keyDecision"),
+            "portfolio": _first(g, "portfolio"), "meeting_date": _first(g, "meetingDate"), "meeting": _first(g, "meeting"),
+            "contact_officers": sorted(({"id": k, "name": v} for k, v in officers.items()), key=lambda x: x["name"]),
+            "document": _first(g, "document"), "page": _first(g, "page"),
+        })
+    return sorted(results, key=lambda x: (x["meeting_date"] or "", x["title"] or ""))
+
+
+def decisions(store: GraphStore, *, body: str | None = None, date_from: str | None = None,
+              date_to: str | None = None) -> list[dict]:
+    """Decisions (prose or notices) by deciding body and date range."""
+    _check_date(date_from, "from")
+    _check_date(date_to, "to")
+    where = []
+    if body:
+        where.append(f"?body cg:nameKey {_lit(committee_key(body))} .")
+    where.append("""?d a cg:Decision ; cg:decidedBy ?body ; schema:text ?text . ?body rdfs:label ?bodyName .
+        OPTIONAL { ?d dcterms:date ?date } OPTIONAL { ?d dcterms:subject ?subject }
+        OPTIONAL { ?d cg:effectiveDate ?effective }
+        OPTIONAL { ?d prov:wasDerivedFrom/cg:fileName ?document } OPTIONAL { ?d cg:page ?page }""")
+    if date_from:
+        where.append(f"FILTER(BOUND(?date) && STR(?date) >= {_lit(date_from)})")
+    if date_to:
+        where.append(f"FILTER(BOUND(?date) && SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
+    rows = _rows(store, "SELECT * WHERE {" + "\n".join(where) + "}")
+    results = [{
+        "id": d, "decided_by": {"id": _first(g, "body"), "name": _best(_all(g, "bodyName"))},
+        "date": _first(g, "date"), "subject": _first(g, "subject"), "text": _best(_all(g, "text")),
+        "effective": _first(g, "effective"), "document": _first(g, "document"), "page": _first(g, "page"),
+    } for d, g in _group(rows, "d").items()]
+    return sorted(results, key=lambda x: (x["date"] or "", x["id"]))
+
+
+# --- statistics ---------------------------------------------------------------------------------
+_KINDS = {
+    "people": "foaf:Person", "committees": "cg:Committee", "councils": "cg:Council", "meetings": "cg:Meeting",
+    "agenda_items": "cg:AgendaItem", "resolutions": "cg:Resolution", "reports": "cg:Report",
+    "cabinet_member_updates": "cg:CabinetMemberUpdate", "schools": "schema:School", "inspections": "cg:Inspection",
+    "school_outcomes": "cg:SchoolOutcome", "decisions": "cg:Decision", "memberships": "org:Membership",
+    "work_programme_items": "cg:WorkProgrammeItem", "documents": "cg:SourceDocument",
+}
+
+
+def stats(store: GraphStore) -> dict:
+    """Triples, documents and entities by kind."""
+    values = " ".join(f"({k!r} {v})".replace("'", '"') for k, v in _KINDS.items())
+    rows = _rows(store, f"""SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{ VALUES (?kind ?class) {{ {values} }}
+        ?x a ?class }} GROUP BY ?kind""")
+    counts = {k: 0 for k in _KINDS}
+    counts.update({r["kind"]: int(r["n"]) for r in rows})
+    return {"triples": store.triple_count(), "documents": len(store.graph_names()), "entities": counts}
+
+
+__all__ = ["find_inspections", "find_meetings", "meeting_detail", "find_people", "describe_entity", "reports",
+           "decisions", "stats", "URIRef"]
