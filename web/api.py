@@ -21,6 +21,14 @@ MAX_PAGE = 10_000
 MAX_DEPTH = 3
 
 
+def ask(question: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a graph.queries function; its ValueErrors (bad filter values) become 400s."""
+    try:
+        return question(*args, **kwargs)
+    except ValueError as exc:
+        raise ApiError(400, f"Invalid parameters: {exc}") from None
+
+
 def entity_exists(store: Any, iri: str) -> bool:
     """True when the IRI is the subject or object of any triple (the IRI was validated: no '>' or spaces)."""
     result = store.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}")
@@ -171,7 +179,7 @@ def inspections() -> Response:
     from graph.queries import find_inspections
 
     filters = read_inspection_filters(request.args)
-    results = find_inspections(get_graph(), **filters)
+    results = ask(find_inspections, get_graph(), **filters)
     return listing(results, lambda i: f"{i['school']['name']}, {i['start']}")
 
 
@@ -200,7 +208,7 @@ def meetings() -> Response:
     }
     params.check_range(filters["date_from"], filters["date_to"])
     params.check()
-    results = [meeting_json(m) for m in find_meetings(get_graph(), **filters)]
+    results = [meeting_json(m) for m in ask(find_meetings, get_graph(), **filters)]
     return jsonify({"total": len(results), "results": results})
 
 
@@ -211,7 +219,7 @@ def load_meeting(key: str) -> dict[str, Any]:
     if len(key) > 300 or not MEETING_KEY_RE.match(key):
         raise ApiError(400, "Invalid meeting key: expected `{committee-slug}/{YYYY-MM-DD}` in lower case.",
                        [{"param": "key", "message": "not a meeting key"}])
-    detail = meeting_detail(get_graph(), key)
+    detail = ask(meeting_detail, get_graph(), key)
     if detail is None:
         raise ApiError(404, "No meeting with this key.", [{"param": "key", "message": "unknown meeting"}])
     return meeting_json(detail)
@@ -231,13 +239,13 @@ def people() -> Response:
     params = Params(request.args)
     filters = {"name": params.text("name"), "role": params.text("role", max_chars=100)}
     params.check()
-    return listing(find_people(get_graph(), **filters), lambda p: p.get("name", ""))
+    return listing(ask(find_people, get_graph(), **filters), lambda p: p.get("name", ""))
 
 
 def describe(iri: str) -> dict[str, Any]:
     from graph.queries import describe_entity
 
-    entity = describe_entity(get_graph(), iri)
+    entity = ask(describe_entity, get_graph(), iri)
     if entity is None:
         raise ApiError(404, "Unknown entity: no triples about this IRI.", [{"param": "id", "message": "unknown entity"}])
     return entity
@@ -264,7 +272,7 @@ def graph_path() -> Response:
     for name, iri in (("from", start), ("to", end)):
         if not entity_exists(store, iri):
             raise ApiError(404, f"Unknown entity in `{name}`.", [{"param": name, "message": "unknown entity"}])
-    path = shortest_path(store, start, end)
+    path = ask(shortest_path, store, start, end)
     if path is None:
         raise ApiError(404, "No path links these two entities.", [{"param": "to", "message": "not connected"}])
     return jsonify({"from": start, "to": end, "length": max(len(path) - 1, 0), "results": path})
@@ -282,7 +290,7 @@ def graph_neighbours() -> Response:
     store = get_graph()
     if not entity_exists(store, iri):
         raise ApiError(404, "Unknown entity: no triples about this IRI.", [{"param": "id", "message": "unknown entity"}])
-    return jsonify(neighbours(store, iri, depth))
+    return jsonify(ask(neighbours, store, iri, depth))
 
 
 def init_app(app: Flask) -> None:
