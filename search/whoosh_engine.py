@@ -85,7 +85,10 @@ class WhooshIndex(EngineIndex):
         if searcher is None:
             searcher = self._ix.searcher()
         elif not searcher.up_to_date():
-            searcher = searcher.refresh()
+            # Not searcher.refresh(): it reuses segment readers whose deletions are stale (a
+            # replaced passage stays visible) and fails on an empty index's reader.
+            searcher.close()
+            searcher = self._ix.searcher()
         self._local.searcher = searcher
         return searcher
 
