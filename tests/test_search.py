@@ -5,7 +5,7 @@ import pytest
 
 from search import ENGINES, SearchError, SearchQuery, open_index
 from search.common import group_passages
-from tests.search_fixtures import CLLR, INSPECTOR, SCHOOL, bulk_passages, cabinet_passages, minutes_passages
+from tests.test_search_fixtures import CLLR, INSPECTOR, SCHOOL, bulk_passages, cabinet_passages, minutes_passages
 
 
 @pytest.fixture(params=ENGINES)
