@@ -154,6 +154,9 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
                 if update is not None:
                     ex.cabinet_updates.append(update)
                     claimed.extend((s.source.start, s.source.end) for s in update.sections)
+                    if update.sections:
+                        _section_prose(run, seg, text, update.sections, ex, kw)
+                        continue
             _prose(run, seg, part, ex, kw)
 
     ex.document.title = _title(text, ex)
@@ -185,6 +188,20 @@ def _prose(run: _Run, seg: Segment, part: str, ex: Extraction, kw: dict[str, Any
         ex.school_outcomes.extend(run("school outcomes", seg, outcomes_fn, part, offset=seg.start, default=[], **kw))
     if decisions_fn is not None:
         ex.decisions.extend(run("prose decisions", seg, decisions_fn, part, offset=seg.start, default=[], **kw))
+
+
+def _section_prose(run: _Run, seg: Segment, text: str, sections: list, ex: Extraction, kw: dict[str, Any]) -> None:
+    """Prose records section by section, so a decision's subject is the heading it sits under."""
+    outcomes_fn = _optional("prose", "parse_school_outcomes")
+    decisions_fn = _optional("prose", "parse_prose_decisions")
+    for sec in sections:
+        body = text[sec.source.start:sec.source.end]
+        if outcomes_fn is not None:
+            ex.school_outcomes.extend(run("school outcomes", seg, outcomes_fn, body, offset=sec.source.start,
+                                          default=[], **kw))
+        if decisions_fn is not None:
+            ex.decisions.extend(run("prose decisions", seg, decisions_fn, body, offset=sec.source.start,
+                                    heading=sec.title, default=[], **kw))
 
 
 def _link_report(report: Report, meeting: Meeting | None, ex: Extraction) -> None:
