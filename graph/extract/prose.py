@@ -1,0 +1,131 @@
+"""Facts stated in prose: school inspection outcomes and decisions reported in narrative text.
+
+Rules follow the sentence shapes officers use (``X continues to be a good school``,
+``Y has moved from Good to Requiring Improvement``, ``Cabinet agreed on <date> to ...``,
+``... has been approved by the <body> to ...``); names are taken as printed.
+"""
+from __future__ import annotations
+
+import re
+
+from graph.clean import PageMap
+from graph.records import Decision, Provenance, SchoolOutcome
+from graph.values import find_dates, parse_grade
+
+_GRADE = r"'?\"?(?i:(outstanding|good|requires?\s+improvement|requiring\s+improvement|inadequate|satisfactory|" \
+         r"serious\s+weaknesses|special\s+measures)|(RI))'?\"?"
+# A run of capitalised words, with short lower-case connectors inside ("Our Lady of Walsingham").
+_NAME = r"(?P<school>[A-Z][\w'’.&-]*(?:[ \t]+(?:(?:of|the|de|la|upon|on|in)[ \t]+)?[A-Z][\w'’.&-]*)*)"
+
+_OUTCOME_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # X continues to be / remains a good school -> grade unchanged
+    (re.compile(rf"{_NAME}\s+(?i:continues\s+to\s+be|remains)\s+(?:an?\s+)?{_GRADE}(?:\s+school)?", re.M), "same"),
+    # X has moved / improved / fallen from A to B
+    (re.compile(rf"{_NAME}\s+(?i:has\s+(?:moved|improved|gone|fallen|dropped|declined|changed)\s+from)\s+{_GRADE}\s+to\s+{_GRADE}",
+                re.M), "from_to"),
+    # X is now judged 'B' from the previous 'A' judgement
+    (re.compile(rf"{_NAME}\s+(?i:(?:is|was|has\s+been)\s+now\s+(?:judged|graded|rated)\s+(?:as\s+)?){_GRADE}\s+"
+                rf"(?i:from\s+(?:the|its|a)\s+previous)\s+{_GRADE}", re.M), "to_from"),
+    # X has been / was judged (as) B  (no previous grade given)
+    (re.compile(rf"{_NAME}\s+(?i:(?:is|was|has\s+been)\s+(?:now\s+)?(?:judged|graded|rated)\s+(?:as\s+)?(?:an?\s+)?){_GRADE}(?!\s+from)",
+                re.M), "to"),
+)
+_LEADING_NOISE = re.compile(r"^(?:The|This|However|Also|And|But|In|At|Both)\s+(?=[A-Z])")
+
+
+def _school_name(raw: str) -> str:
+    # A name must start with a capital *in the original*: re.I lets [A-Z] match lower case.
+    name = _LEADING_NOISE.sub("", raw.strip())
+    return name
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start))
+    right_candidates = [i for i in (text.find(". ", end), text.find("\n", end)) if i != -1]
+    right = min(right_candidates) + 1 if right_candidates else len(text)
+    return left + 1 if left >= 0 else 0, right
+
+
+def parse_school_outcomes(text: str, *, document: str, pages: PageMap, offset: int = 0) -> list[SchoolOutcome]:
+    """Inspection outcomes stated in sentences, one SchoolOutcome per school mentioned."""
+    outcomes: list[SchoolOutcome] = []
+    taken: list[tuple[int, int]] = []
+    for pattern, shape in _OUTCOME_PATTERNS:
+        for m in pattern.finditer(text):
+            if not m.group("school")[:1].isupper() or any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            grades = [parse_grade(g) for g in m.groups()[1:] if g]
+            if not grades or None in grades:
+                continue
+            if shape == "same":
+                grade, previous = grades[0], grades[0]
+            elif shape == "from_to":
+                previous, grade = grades
+            elif shape == "to_from":
+                grade, previous = grades
+            else:
+                grade, previous = grades[0], None
+            school = _school_name(m.group("school"))
+            s0, s1 = _sentence_bounds(text, m.start(), m.end())
+            start = m.start("school") + (len(m.group("school")) - len(m.group("school").lstrip()))
+            source = Provenance(document, pages.page_at(offset + start), offset + start, offset + m.end())
+            outcomes.append(SchoolOutcome(school, grade, previous, text[s0:s1].strip(), source))
+            taken.append((m.start(), m.end()))
+    outcomes.sort(key=lambda o: o.source.start)
+    return outcomes
+
+
+# --- decisions -----------------------------------------------------------------------
+
+_BODY_NOUN = r"(?i:cabinet(?:\s+member)?|council|committee|board|commissioner|secretary\s+of\s+state|governing\s+body|governors|trust|panel)"
+_ACTIVE = re.compile(
+    rf"(?P<body>(?:[A-Z][\w'’&-]*[ \t]+){{0,4}}{_BODY_NOUN})\s+(?i:has\s+|have\s+|had\s+)?"
+    rf"(?P<verb>(?i:agreed|approved|resolved|decided|determined))\b")
+_PASSIVE = re.compile(
+    rf"(?i:(?:has|have|had|was|were)\s+been\s+(?P<verb>approved|agreed|authorised|authorized)\s+by\s+(?:the\s+)?)"
+    rf"(?P<body>(?:[A-Z][\w'’&-]*[ \t]+){{0,4}}{_BODY_NOUN})")
+_PASSIVE_SIMPLE = re.compile(
+    rf"(?i:(?:was|were)\s+(?P<verb>approved|agreed)\s+by\s+(?:the\s+)?)(?P<body>(?:[A-Z][\w'’&-]*[ \t]+){{0,4}}{_BODY_NOUN})")
+_EFFECTIVE = re.compile(r"\b(?:with\s+effect\s+from|effective\s+from|taking\s+effect\s+(?:from|on)|from)\s+(?:the\s+)?$", re.I)
+_SENTENCE = re.compile(r"[^.\n]+(?:\.(?!\d)|$)", re.M)
+
+
+def decision_body(raw: str) -> str:
+    """The deciding body as a name: a cabinet or council is named by its kind
+    (``Sefton cabinet`` -> ``Cabinet``); others keep their capitalised words
+    (``Regional Schools Commissioner``)."""
+    words = raw.split()
+    noun = words[-1].lower()
+    if noun in {"cabinet", "council"}:
+        return noun.capitalize()
+    if len(words) >= 2 and words[-2].lower() == "cabinet" and noun == "member":
+        return "Cabinet Member"
+    kept = [w for w in words if w[:1].isupper() or w.lower() in {"of", "state"}]
+    name = " ".join(kept) if kept else raw
+    return name[:1].upper() + name[1:]
+
+
+def parse_prose_decisions(text: str, *, document: str, pages: PageMap, offset: int = 0,
+                          heading: str | None = None) -> list[Decision]:
+    """Decisions reported in sentences: who decided, when, what, and from when it takes effect."""
+    decisions: list[Decision] = []
+    for s in _SENTENCE.finditer(text):
+        sentence = s.group(0).strip()
+        if not sentence:
+            continue
+        m = _ACTIVE.search(sentence) or _PASSIVE.search(sentence) or _PASSIVE_SIMPLE.search(sentence)
+        if m is None:
+            continue
+        lead = s.start() + (len(s.group(0)) - len(s.group(0).lstrip()))
+        dates = find_dates(sentence)
+        decided_on = None
+        effective = None
+        for d0, _d1, value in dates:
+            if _EFFECTIVE.search(sentence[:d0]):
+                effective = effective or value
+            elif decided_on is None and d0 >= m.start():
+                decided_on = value
+        source = Provenance(document, pages.page_at(offset + lead), offset + lead, offset + lead + len(sentence))
+        decisions.append(Decision(decision_body(m.group("body")), decided_on, sentence, source,
+                                  subject=heading, effective=effective))
+    return decisions
