@@ -49,13 +49,13 @@ def entity_graph(iri: str):
 
 def negotiate_rdf(default: str = "text/turtle") -> str:
     """text/html for browsers, else the best RDF type (Turtle for */*)."""
-    choices = [default] + [m for m in RDF_TYPES if m != default] + ["text/html"]
+    choices = [default] + [m for m in RDF_TYPES if m != default] + ["text/html", "application/json"]
     if not request.headers.get("Accept", "").strip():
         return default
     best = request.accept_mimetypes.best_match(choices)
     if best is None:
         raise ApiError(406, "Available media types: " + ", ".join(choices))
-    return best
+    return "application/ld+json" if best == "application/json" else best
 
 
 @bp.get("/id/<path:rest>")
