@@ -196,6 +196,8 @@ class _Builder:
         self.add(node, RDF.type, SCHEMA.Event)
         self.add(node, SCHEMA.organizer, committee)
         self.add(node, SCHEMA.startDate, date_literal(ref.date))
+        # Mentioned here (even if only as a planned date): the document is a source for it.
+        self.add(node, PROV.wasDerivedFrom, self.doc)
         return node
 
     def grade(self, text: str | None) -> URIRef | None:
@@ -427,7 +429,7 @@ class _Builder:
         self.add(node, CG.dateText, i.start.text)
         association = URIRef(f"{node}/lead")
         self.add(node, PROV.qualifiedAssociation, association)
-        self.add(association, RDF.type, PROV.Association)
+        self.record(association, PROV.Association, i.source)
         self.add(association, PROV.agent, inspector)
         self.add(association, PROV.hadRole, CG.LeadInspector)
         self.add(node, PROV.wasAssociatedWith, inspector)
