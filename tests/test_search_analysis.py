@@ -35,7 +35,7 @@ def test_corpus_text_agrees():
 
 
 @settings(max_examples=200, deadline=None)
-# Latin-script text as council papers contain it. (Python's `\\w` and Rust's is_alphanumeric
+# Latin-script text as council papers contain it. (Python's `\w` and Rust's is_alphanumeric
 # follow different Unicode versions, so rare new code points may split differently.)
 @given(st.text(alphabet=st.characters(codec="latin-1") | st.sampled_from("’‘“”–—•…€ŁœŒ"), max_size=80))
 def test_any_text_agrees(text):
