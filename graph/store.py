@@ -208,6 +208,12 @@ class GraphStore:
             except OSError:
                 pass
         self._ox = None
+        # RocksDB's lock goes only when the last reference to the pyoxigraph store does: drop
+        # the one inside the rdflib Dataset too, so the same process can reopen the store.
+        try:
+            self.dataset.store.close()
+        except (AttributeError, NameError):
+            pass  # already closed
         self._query_endpoint = self._update_endpoint = self._graph_store_endpoint = None
         self.read_only = True
 
