@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # Membership roles that only councillors hold on a council committee (co-opted and
 # advisory members, who represent other organisations, are not councillors).
 _COUNCILLOR_ROLES = {"member", "substitute", "chair", "vice-chair", "vice chair", "cabinet member"}
-_DUPLICATE_THRESHOLD = 85.0
+_DUPLICATE_THRESHOLD = 80.0
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,50 @@
+"""People resolution across documents: general rules on hand-made mentions."""
+from __future__ import annotations
+
+from graph.records import DocumentInfo, Extraction, Inspection, DateValue, Membership
+from graph.resolve import PeopleIndex
+from tests.test_build import cllr, person, src, two_documents
+
+
+def index(*members) -> PeopleIndex:
+    x = Extraction(DocumentInfo("d.txt", "0", "A Council", None, "minutes", 1),
+                   memberships=[Membership("Board", p, role, src("d.txt"), organisation=org) for p, role, org in members])
+    return PeopleIndex.from_extractions([x])
+
+
+def test_surname_resolves_to_the_one_councillor():
+    people = index((cllr("Chris Page"), "member", None))
+    result = people.resolve(cllr("Page"), council="A Council", councillor=True)
+    assert result.resolved and result.name.full == "Chris Page"
+
+
+def test_two_councillors_with_the_surname_stay_unresolved_with_candidates():
+    people = index((cllr("Chris Page"), "member", None), (cllr("Dana Page"), "member", None))
+    result = people.resolve(cllr("Page"), council="A Council", councillor=True)
+    assert not result.resolved and result.candidates == ("Chris Page", "Dana Page")
+
+
+def test_never_resolves_to_a_non_councillor():
+    people = index((person("Stu Harris"), "co-opted member", "Diocese"))
+    result = people.resolve(cllr("Harris"), council="A Council", councillor=True)
+    assert not result.resolved and result.candidates == ()
+
+
+def test_never_resolves_to_an_inspector():
+    x = Extraction(DocumentInfo("d.txt", "0", "A Council", None, "report", 1), inspections=[
+        Inspection("A School", DateValue("1 May 2024", "2024-05-01", "2024-05-01"), person("Pat Speed", honours=("HMI",)),
+                   "Good", src("d.txt"))])
+    result = PeopleIndex.from_extractions([x]).resolve(cllr("Speed"), council="A Council", councillor=True)
+    assert not result.resolved
+
+
+def test_other_council_is_not_a_candidate():
+    people = index((cllr("Chris Page"), "member", None))
+    assert not people.resolve(cllr("Page"), council="Another Council", councillor=True).resolved
+
+
+def test_near_identical_names_listed_as_possible_duplicates():
+    people = PeopleIndex.from_extractions(two_documents())
+    pairs = people.possible_duplicates()
+    assert ("Frith Murphy", "Frith Murray") in [(a, b) for a, b, _ in pairs]
+    assert all(score >= 80 for _, _, score in pairs)
