@@ -432,6 +432,8 @@ class _Builder:
         self.record(association, PROV.Association, i.source)
         self.add(association, PROV.agent, inspector)
         self.add(association, PROV.hadRole, CG.LeadInspector)
+        for honour in i.inspector.honours:  # as printed in this row: HMI is per inspection
+            self.add(association, CG.honour, honour)
         self.add(node, PROV.wasAssociatedWith, inspector)
         self.add(node, CG.grade, self.grade(i.grade))
         self.add(node, CG.previousGrade, self.grade(i.previous_grade))

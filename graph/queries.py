@@ -112,10 +112,10 @@ def find_inspections(store: GraphStore, *, inspector: str | None = None, school:
         where.append(f"?i cg:grade <{concept}> .")
     where.append("""
         ?i a cg:Inspection ; cg:school ?school ; schema:startDate ?start ;
-           prov:qualifiedAssociation [ prov:agent ?inspector ; prov:hadRole cg:LeadInspector ] .
+           prov:qualifiedAssociation ?lead . ?lead prov:agent ?inspector ; prov:hadRole cg:LeadInspector .
         ?school rdfs:label ?schoolName .
         ?inspector foaf:name ?inspectorName .
-        OPTIONAL { ?inspector cg:honour ?honour }
+        OPTIONAL { ?lead cg:honour ?honour }
         OPTIONAL { ?i schema:endDate ?end }
         OPTIONAL { ?i cg:inspectionType ?type }
         OPTIONAL { ?i cg:grade/skos:prefLabel ?grade }

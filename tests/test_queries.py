@@ -1,0 +1,110 @@
+"""Queries in the REST API's shapes, over a real store built from hand-made records and the corpus."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from graph import queries as Q
+from tests.test_build import BASE, corpus_extractions, load, two_documents
+
+
+@pytest.fixture(scope="module")
+def store():
+    return load(two_documents())[0]
+
+
+def test_inspections_by_inspector_as_typed(store):
+    for typed in ("Vera Lamb", "vera lamb", "VERA LAMB HMI", "Ms Vera Lamb"):
+        found = Q.find_inspections(store, inspector=typed)
+        assert [i["school"]["name"] for i in found] == ["Hill High School", "St Thomas CE Primary School"], typed
+    first = Q.find_inspections(store, inspector="Vera Lamb")[1]
+    assert first["start"] == "2024-06-06" and first["end"] == "2024-06-07"
+    assert first["grade"] == "Outstanding" and first["previous_grade"] == "Good" and first["previous_date"] == "2020"
+    assert first["document"] == "minutes-2024.txt" and first["page"] == 7
+    json.dumps(first)
+
+
+def test_inspection_filters(store):
+    assert [i["school"]["name"] for i in Q.find_inspections(store, hmi=True)] == ["Hill High School"]
+    assert len(Q.find_inspections(store, grade="good")) == 2
+    assert [i["type"] for i in Q.find_inspections(store, type="monitoring visit")] == ["Monitoring visit"]
+    assert len(Q.find_inspections(store, date_from="2024-05-02", date_to="2024-06")) == 2
+    assert Q.find_inspections(store, school="St Thomas C of E Primary")[0]["grade"] == "Outstanding"
+    with pytest.raises(ValueError):
+        Q.find_inspections(store, date_from="last tuesday")
+
+
+def test_meetings_and_detail(store):
+    meetings = Q.find_meetings(store, committee="Overview and Scrutiny (CS&S)")
+    assert [m["date"] for m in meetings] == ["2024-06-04"]
+    assert Q.find_meetings(store, document="minutes-2024.txt") == meetings
+    assert Q.find_meetings(store, document="update-2022.txt") == []
+    detail = Q.meeting_detail(store, meetings[0]["key"])
+    assert detail["time"] == "18:30" and detail["venue"] == "Town Hall"
+    assert [p["name"] for p in detail["present"]] == ["Bram Rook", "Lark"]
+    assert [p["name"] for p in detail["also_present"]] == ["Alice Quill"]
+    assert [p["name"] for p in detail["apologies"]] == ["Owen Wren"]
+    assert [(s["substitute"]["name"], s["for"]["name"]) for s in detail["substitutes"]] == [("Lark", "Wren")]
+    assert detail["agenda_items"][0]["number"] == "5"
+    assert detail["resolutions"][0]["parts"] == ["(1) the petition be noted", "(2) training be sourced"]
+    assert [d["name"] for d in detail["documents"]] == ["minutes-2024.txt"]
+    assert Q.meeting_detail(store, "nothing/2024-01-01") is None
+    assert Q.meeting_detail(store, "bad key") is None
+
+
+def test_people(store):
+    quill = Q.find_people(store, name="Councillor Quill")
+    assert [p["name"] for p in quill] == ["Alice Quill"]
+    assert "councillor" in quill[0]["roles"] and quill[0]["memberships"][0]["role"] == "Cabinet Member - Education"
+    rook = Q.find_people(store, name="bram rook")[0]
+    assert rook["attended"] == 1 and rook["apologies"] == 0
+    wrens = {p["name"]: p["roles"] for p in Q.find_people(store, name="Wren")}
+    assert set(wrens) == {"Owen Wren", "Wren"}
+    assert [p["name"] for p in Q.find_people(store, role="inspector")] == ["Frith Murphy", "Frith Murray", "Vera Lamb"]
+
+
+def test_describe_entity(store):
+    entity = Q.describe_entity(store, f"{BASE}/id/school/st-thomas-ce-primary-school")
+    assert "https://schema.org/School" in entity["types"]
+    assert {s["document"] for s in entity["sources"]} == {"update-2022.txt", "minutes-2024.txt"}
+    assert any(link["predicate"].endswith("#school") for link in entity["incoming"])
+    assert Q.describe_entity(store, f"{BASE}/id/school/nowhere") is None
+
+
+def test_decisions_and_stats(store):
+    found = Q.decisions(store, body="cabinet", date_from="2022")
+    assert [d["subject"] for d in found] == ["Closure"] and found[0]["date"] == "2022-05-26"
+    assert Q.decisions(store, date_to="2021") == []
+    stats = Q.stats(store)
+    assert stats["documents"] == 2 and stats["entities"]["inspections"] == 4 and stats["triples"] > 100
+
+
+# --- the sample corpus: the gold questions --------------------------------------------------------
+@pytest.fixture(scope="module")
+def corpus():
+    return load(list(corpus_extractions()))[0]
+
+
+def gold():
+    from tests.test_build import CORPUS
+
+    return json.loads((CORPUS / "gold.json").read_text())
+
+
+def test_corpus_inspector_questions(corpus):
+    for question in gold()["questions"]:
+        ask = question.get("ask", "")
+        if ask.startswith("Which schools did "):
+            name = ask[len("Which schools did "):-len(" grade?")]
+            found = Q.find_inspections(corpus, inspector=name)
+            assert len(found) == len(question["answer"]), ask
+        if "led by an HMI" in ask:
+            assert len(Q.find_inspections(corpus, hmi=True)) == len(question["answer"])
+
+
+def test_corpus_apologies_question(corpus):
+    meeting = next(m for m in Q.find_meetings(corpus, date="2024-06-04"))
+    apologies = {p["name"] for p in Q.meeting_detail(corpus, meeting["key"])["apologies"]}
+    expected = next(q["answer"] for q in gold()["questions"] if q.get("ask", "").startswith("Who sent apologies"))
+    assert set(expected) <= apologies
