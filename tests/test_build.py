@@ -274,3 +274,19 @@ def test_corpus_schools_and_people(corpus_store):
     assert f"{BASE}/id/person/councillor-harrison" in harrisons
     assert (URIRef(f"{BASE}/id/person/frith-murphy"), RDF.type, FOAF.Person) in graph
     assert (URIRef(f"{BASE}/id/person/frith-murray"), RDF.type, FOAF.Person) in graph
+
+
+def test_passages_point_at_entities_in_the_graph():
+    from graph.passages import passages_for
+
+    extractions = [*two_documents(), example_extraction()]
+    store, context = load(extractions)
+    graph = union(store)
+    passages = [p for x in extractions for p in passages_for(x, context)]
+    assert len({p.key for p in passages}) == len(passages)
+    assert {"resolution", "inspection", "agenda_item", "decision", "outcome", "work_programme", "report"} <= {p.kind for p in passages}
+    for p in passages:
+        for ref in p.entities:
+            assert (URIRef(ref.id), None, None) in graph, (p.key, ref)
+    resolution = next(p for p in passages if p.kind == "resolution" and p.document == "minutes-2024.txt")
+    assert resolution.date == "2024-06-04" and resolution.page == 3 and "training be sourced" in resolution.text
