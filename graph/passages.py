@@ -51,22 +51,22 @@ class _Passages:
         for r in x.resolutions:
             parts = "\n".join(r.parts)
             body = "\n".join(t for t in (r.discussion, r.text if not parts or r.text not in parts else "", parts) if t)
-            refs = self.meeting_refs(r.meeting)
+            refs = [EntityRef(str(self.minter.resolution(r.meeting, r.item_number, r.item_title)), r.item_title, "resolution")]
+            refs += self.meeting_refs(r.meeting)
             if r.item_number:
                 refs.append(EntityRef(str(self.minter.agenda_item(r.meeting, r.item_number)), r.item_title, "agenda_item"))
-            refs.append(EntityRef(str(self.minter.resolution(r.meeting, r.item_number, r.item_title)), r.item_title, "resolution"))
             self.add("resolution", r.item_title, body or r.text, r.source, committee=r.meeting.committee,
                      date=r.meeting.date, entities=refs)
         for a in x.agenda_items:
-            refs = self.meeting_refs(a.meeting) + [
-                EntityRef(str(self.minter.agenda_item(a.meeting, a.number)), a.title, "agenda_item")]
+            refs = [EntityRef(str(self.minter.agenda_item(a.meeting, a.number)), a.title, "agenda_item")]
+            refs += self.meeting_refs(a.meeting)
             text = a.title + (f"\nReport of {a.report_of}" if a.report_of else "")
             self.add("agenda_item", f"{a.number}. {a.title}", text, a.source, committee=a.meeting.committee,
                      date=a.meeting.date, entities=refs)
         for rep in x.reports:
             date = rep.meeting.date if rep.meeting else (rep.meeting_date.start if rep.meeting_date else None)
             report_ref = EntityRef(str(self.minter.report(rep.title, date, self.doc)), rep.title, "report")
-            refs = self.meeting_refs(rep.meeting) + [report_ref] + [
+            refs = [report_ref] + self.meeting_refs(rep.meeting) + [
                 self.person_ref(o.name, o.name.is_councillor) for o in rep.contact_officers]
             committee = rep.meeting.committee if rep.meeting else rep.report_to
             head = "\n".join(t for t in (rep.summary, "\n".join(rep.recommendations)) if t)
@@ -96,8 +96,8 @@ class _Passages:
                      date=date, entities=refs)
         for w in x.work_programme:
             date = w.meeting_date.start if w.meeting_date else None
-            refs = [EntityRef(str(self.minter.committee(w.committee, council=self.council)), w.committee, "committee"),
-                    EntityRef(str(self.minter.work_programme_item(w.committee, date, w.item)), w.item, "work_programme_item")]
+            refs = [EntityRef(str(self.minter.work_programme_item(w.committee, date, w.item)), w.item, "work_programme_item"),
+                    EntityRef(str(self.minter.committee(w.committee, council=self.council)), w.committee, "committee")]
             if w.meeting_date and w.meeting_date.precision == "day":
                 refs += self.meeting_refs(MeetingRef(w.committee, w.meeting_date.start))[:1]
             refs += [self.person_ref(a, a.is_councillor) for a in w.authors]
@@ -110,7 +110,11 @@ class _Passages:
 
 
 def passages_for(extraction: Extraction, context: BuildContext) -> list[IndexedPassage]:
-    """Every searchable passage of a document, with the entities it is about; keys ``{document}#{n:04d}``."""
+    """Every searchable passage of a document, with the entities it is about; keys ``{document}#{n:04d}``.
+
+    The first entity is the record the passage came from (the resolution, report, inspection...), so
+    a search hit's ``id`` is that record; the meeting, committee, people and schools follow.
+    """
     return _Passages(extraction, context).build()
 
 

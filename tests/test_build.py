@@ -290,3 +290,16 @@ def test_passages_point_at_entities_in_the_graph():
             assert (URIRef(ref.id), None, None) in graph, (p.key, ref)
     resolution = next(p for p in passages if p.kind == "resolution" and p.document == "minutes-2024.txt")
     assert resolution.date == "2024-06-04" and resolution.page == 3 and "training be sourced" in resolution.text
+
+
+def test_a_passage_points_first_at_the_record_it_came_from():
+    from graph.passages import passages_for
+
+    extractions = [*two_documents(), example_extraction()]
+    _, context = load(extractions)
+    own_type = {"resolution": "resolution", "agenda_item": "agenda_item", "report": "report",
+                "inspection": "inspection", "decision": "decision", "work_programme": "work_programme_item",
+                "outcome": "school"}
+    for p in (p for x in extractions for p in passages_for(x, context)):
+        if p.kind in own_type:
+            assert p.entities[0].type == own_type[p.kind], (p.kind, p.entities)
