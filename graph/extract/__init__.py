@@ -22,6 +22,9 @@ from graph.extract.membership import parse_membership
 from graph.extract.reports import parse_report
 from graph.extract.resolutions import blank_web_furniture, parse_minutes
 from graph.extract.segments import Segment, provenance, split_segments
+from graph.extract.inspections import parse_inspection_tables
+from graph.extract.prose import parse_prose_decisions, parse_school_outcomes
+from graph.extract.updates import parse_cabinet_member_update
 from graph.extract.work_programme import parse_work_programme
 
 __all__ = ["extract_document"]
@@ -65,15 +68,6 @@ def _document_kind(segments: list[Segment]) -> str:
 
 def _ref(meeting: Meeting) -> MeetingRef:
     return MeetingRef(meeting.committee, meeting.date.start)
-
-
-def _optional(module: str, name: str) -> Callable[..., Any] | None:
-    """A parser from a sibling module, or None while that module is not there."""
-    try:
-        mod = __import__(f"graph.extract.{module}", fromlist=[name])
-    except ImportError:
-        return None
-    return getattr(mod, name, None)
 
 
 def extract_document(doc: Any) -> Extraction:
@@ -148,15 +142,13 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
         elif seg.kind == "appendix":
             _appendix(run, seg, part, pack_meeting, last_report, ex, claimed, kw)
         elif seg.kind == "cabinet_update":
-            update_fn = _optional("updates", "parse_cabinet_member_update")
-            if update_fn is not None:
-                update = run("cabinet member update", seg, update_fn, text, default=None, **kw)
-                if update is not None:
-                    ex.cabinet_updates.append(update)
-                    claimed.extend((s.source.start, s.source.end) for s in update.sections)
-                    if update.sections:
-                        _section_prose(run, seg, text, update.sections, ex, kw)
-                        continue
+            update = run("cabinet member update", seg, parse_cabinet_member_update, text, default=None, **kw)
+            if update is not None:
+                ex.cabinet_updates.append(update)
+                claimed.extend((s.source.start, s.source.end) for s in update.sections)
+                if update.sections:
+                    _section_prose(run, seg, text, update.sections, ex, kw)
+                    continue
             _prose(run, seg, part, ex, kw)
 
     ex.document.title = _title(text, ex)
@@ -182,26 +174,18 @@ def _minutes(run: _Run, seg: Segment, part: str, meeting: Meeting, ex: Extractio
 
 
 def _prose(run: _Run, seg: Segment, part: str, ex: Extraction, kw: dict[str, Any]) -> None:
-    outcomes_fn = _optional("prose", "parse_school_outcomes")
-    decisions_fn = _optional("prose", "parse_prose_decisions")
-    if outcomes_fn is not None:
-        ex.school_outcomes.extend(run("school outcomes", seg, outcomes_fn, part, offset=seg.start, default=[], **kw))
-    if decisions_fn is not None:
-        ex.decisions.extend(run("prose decisions", seg, decisions_fn, part, offset=seg.start, default=[], **kw))
+    ex.school_outcomes.extend(run("school outcomes", seg, parse_school_outcomes, part, offset=seg.start, default=[], **kw))
+    ex.decisions.extend(run("prose decisions", seg, parse_prose_decisions, part, offset=seg.start, default=[], **kw))
 
 
 def _section_prose(run: _Run, seg: Segment, text: str, sections: list, ex: Extraction, kw: dict[str, Any]) -> None:
     """Prose records section by section, so a decision's subject is the heading it sits under."""
-    outcomes_fn = _optional("prose", "parse_school_outcomes")
-    decisions_fn = _optional("prose", "parse_prose_decisions")
     for sec in sections:
         body = text[sec.source.start:sec.source.end]
-        if outcomes_fn is not None:
-            ex.school_outcomes.extend(run("school outcomes", seg, outcomes_fn, body, offset=sec.source.start,
-                                          default=[], **kw))
-        if decisions_fn is not None:
-            ex.decisions.extend(run("prose decisions", seg, decisions_fn, body, offset=sec.source.start,
-                                    heading=sec.title, default=[], **kw))
+        ex.school_outcomes.extend(run("school outcomes", seg, parse_school_outcomes, body, offset=sec.source.start,
+                                      default=[], **kw))
+        ex.decisions.extend(run("prose decisions", seg, parse_prose_decisions, body, offset=sec.source.start,
+                                heading=sec.title, default=[], **kw))
 
 
 def _link_report(report: Report, meeting: Meeting | None, ex: Extraction) -> None:
@@ -221,14 +205,12 @@ def _link_report(report: Report, meeting: Meeting | None, ex: Extraction) -> Non
 def _appendix(run: _Run, seg: Segment, part: str, meeting: Meeting | None, report: Report | None, ex: Extraction,
               claimed: list[tuple[int, int]], kw: dict[str, Any]) -> None:
     off = seg.start
-    inspections_fn = _optional("inspections", "parse_inspection_tables")
-    if inspections_fn is not None:
-        found, warns = run("inspection table", seg, inspections_fn, part, offset=off, default=([], []), **kw)
-        ex.inspections.extend(found)
-        ex.warnings.extend(warns)
-        claimed.extend((i.source.start, i.source.end) for i in found)
-        if found:
-            return
+    found, warns = run("inspection table", seg, parse_inspection_tables, part, offset=off, default=([], []), **kw)
+    ex.inspections.extend(found)
+    ex.warnings.extend(warns)
+    claimed.extend((i.source.start, i.source.end) for i in found)
+    if found:
+        return
     if re.search(r"Report\s*/\s*Item|INFORMAL MEETINGS|WORK PROGRAMME", part):
         committee = meeting.committee if meeting else (report.report_to if report and report.report_to else "")
         items, meetings, warns = run("work programme", seg, parse_work_programme, part, committee=committee,
