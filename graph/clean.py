@@ -34,25 +34,31 @@ class PageMap:
     breaks: tuple[tuple[int, int], ...] = ()
     unknown_from: tuple[int, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Sorted once: page_at is called for every record. At one offset the last event wins.
+        by_offset: dict[int, int | None] = {}
+        for o, p in sorted([(o, p) for o, p in self.breaks] + [(o, None) for o in self.unknown_from],
+                           key=lambda e: e[0]):
+            by_offset[o] = p
+        object.__setattr__(self, "_offsets", list(by_offset))
+        object.__setattr__(self, "_pages", list(by_offset.values()))
+
     def page_at(self, offset: int) -> int | None:
         """The 1-based page holding ``offset``, or None when the markers do not say."""
-        events = sorted(
-            [(o, p) for o, p in self.breaks] + [(o, None) for o in self.unknown_from],
-            key=lambda e: e[0],
-        )
-        offsets = [o for o, _ in events]
-        i = bisect.bisect_right(offsets, offset) - 1
+        i = bisect.bisect_right(self._offsets, offset) - 1  # type: ignore[attr-defined]
         if i < 0:
             return None
-        return events[i][1]
+        return self._pages[i]  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
 class Marker:
     """A piece of page furniture removed from the text, kept for the orchestrator.
 
-    ``kind`` is ``agenda_item`` (value: the item number) or ``page`` (value: page number
-    whose footer it was); ``offset`` is where it stood in the cleaned text.
+    ``kind`` is ``agenda_item`` (value: the item number), ``page`` (value: page number
+    whose footer it was), ``page_top`` (a running header: a new page starts) or
+    ``blank_page`` (``This page is intentionally left blank``); ``offset`` is where it
+    stood in the cleaned text.
     """
 
     kind: str
@@ -163,6 +169,7 @@ _AGENDA_ITEM_LINE = re.compile(r"^\s*(?:Public Document Pack\s+)?Agenda Item\s+(
 _DOC_PACK_LINE = re.compile(r"^\s*Public Document Pack\s*$", re.I)
 _BLANK_PAGE_LINE = re.compile(r"^\s*This page is intentionally left blank\.?\s*$", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_RUNNING_HEADER = "\x00running-header\x00"  # sentinel object for a dropped running header line
 _MARKUP = re.compile(r"</?u>|\\[A-Za-z]+")
 
 
@@ -271,11 +278,20 @@ def clean_text(raw: str) -> CleanText:
         garbage = drop_rotated_garbage(lines)
         kept: list[str] = []
         for line, is_garbage in zip(lines, garbage):
-            if is_garbage or line.strip() in headers:
+            if is_garbage:
+                continue
+            if line.strip() in headers:
+                kept.append(_RUNNING_HEADER)  # gone from the text, kept as a page-top marker
                 continue
             kept.append(line)
         kept = _squeeze_blank_lines(kept)
         for line in kept:
+            if line == _RUNNING_HEADER:
+                markers.append(Marker("page_top", "", pos))
+                continue
+            if _BLANK_PAGE_LINE.match(line):
+                markers.append(Marker("blank_page", "", pos))
+                continue
             if m := _PAGE_FOOTER_LINE.match(line):
                 footers.append((pos, int(m.group(1))))
                 markers.append(Marker("page", m.group(1), pos))
@@ -283,7 +299,7 @@ def clean_text(raw: str) -> CleanText:
             if m := _AGENDA_ITEM_LINE.match(line):
                 markers.append(Marker("agenda_item", m.group(1), pos))
                 continue
-            if _DOC_PACK_LINE.match(line) or _BLANK_PAGE_LINE.match(line):
+            if _DOC_PACK_LINE.match(line):
                 continue
             # inline "Page 89 Agenda Item 8" inside a sentence
             pieces = []
@@ -343,4 +359,62 @@ def _page_map_from_footers(footers: list[tuple[int, int]]) -> PageMap:
             breaks.append((offset, page + 1))
         else:
             unknown.append(offset)
+    return PageMap(tuple(breaks), tuple(unknown))
+
+
+_ANCHOR_SLACK = 8  # characters: furniture this close after an anchor is where the anchor's page begins
+
+
+def infer_page_map(markers: tuple[Marker, ...], anchors: list[tuple[int, int, int]]) -> PageMap:
+    """Pages of a text without form feeds, from its furniture and where agenda items' papers start.
+
+    ``anchors`` are ``(offset, first page, last page)``: an agenda item's papers begin at
+    ``offset`` on the page the agenda printed for it (``(Pages 13 - 28)``). From an
+    anchor on, each running header starts a new page, a blank page counts as one, and a
+    ``Page N`` footer ends page N — unless N lies outside the item's printed range, as
+    the page numbers of an embedded document do. Text before the first anchor is page 1
+    on (a pack's front sheet). Where nothing says, the page is unknown, never guessed.
+    """
+    events: list[tuple[int, int, str, tuple[int, int] | str]] = []
+    for offset, first, last in anchors:
+        events.append((offset, 1, "anchor", (first, last)))
+    seen_items: set[str] = set()
+    for m in markers:
+        if m.kind == "agenda_item":
+            if m.value in seen_items:
+                continue  # the stamp repeated on later pages (or as side text) says nothing new
+            seen_items.add(m.value)
+        events.append((m.offset, 0, m.kind, m.value))
+    events.sort(key=lambda e: (e[0], e[1]))
+
+    breaks: list[tuple[int, int]] = [(0, 1)]
+    unknown: list[int] = []
+    current: int | None = 1
+    item_range: tuple[int, int] | None = None
+
+    def start(offset: int, page: int | None) -> None:
+        nonlocal current
+        current = page
+        if page is None:
+            unknown.append(offset)
+        else:
+            breaks.append((offset, page))
+
+    anchored_at = -_ANCHOR_SLACK - 1
+    for offset, _, kind, value in events:
+        if kind == "anchor":
+            item_range = value  # type: ignore[assignment]
+            anchored_at = offset
+            start(offset, item_range[0])
+        elif offset - anchored_at <= _ANCHOR_SLACK:
+            continue  # furniture at the very place an item's papers start belongs to the page before
+        elif kind in ("page_top", "agenda_item"):
+            start(offset, None if current is None else current + 1)
+        elif kind == "blank_page":
+            start(offset, None if current is None else current + 2)
+        elif kind == "page":
+            printed = int(value)  # type: ignore[arg-type]
+            if item_range and not item_range[0] <= printed <= item_range[1]:
+                continue
+            start(offset, printed + 1)
     return PageMap(tuple(breaks), tuple(unknown))

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.clean import PageMap, clean_text
+from graph.clean import PageMap, clean_text, Marker
 
 TEXT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown"}
 PDF_SUFFIX = ".pdf"
@@ -37,6 +37,8 @@ class SourceDocument:
     pages: PageMap
     page_count: int | None
     media_type: str
+    markers: tuple[Marker, ...] = ()  # page furniture taken out by the clean-up, with offsets
+    exact_pages: bool = False  # True when pages are real (PDF), not inferred from printed furniture
 
 
 def decode_text(data: bytes) -> str:
@@ -80,7 +82,8 @@ def read_document(path: Path) -> SourceDocument:
         raise DocumentError(path, "empty document (only page furniture)")
     if page_count is None and cleaned.pages.breaks:
         page_count = max(p for _, p in cleaned.pages.breaks) if "\f" in raw else None
-    return SourceDocument(path.name, path, checksum, raw, cleaned.text, cleaned.pages, page_count, media_type)
+    return SourceDocument(path.name, path, checksum, raw, cleaned.text, cleaned.pages, page_count, media_type,
+                          cleaned.markers, exact_pages="\f" in raw)
 
 
 def pdf_to_text(path: Path, data: bytes) -> tuple[str, int]:

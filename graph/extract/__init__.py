@@ -14,6 +14,7 @@ from typing import Any, Callable, TypeVar
 from graph.records import (
     DocumentInfo, ExtractionWarning, Extraction, Meeting, MeetingRef, Passage, Report,
 )
+from graph.clean import infer_page_map
 from graph.extract.agenda import parse_agenda
 from graph.extract.attendance import parse_also_present, parse_apologies, parse_declarations, parse_present
 from graph.extract.council import council_name
@@ -71,10 +72,24 @@ def _ref(meeting: Meeting) -> MeetingRef:
 
 
 def extract_document(doc: Any) -> Extraction:
-    """Every record in a read document (``graph.read.SourceDocument``), with provenance; never raises."""
+    """Every record in a read document (``graph.read.SourceDocument``), with provenance; never raises.
+
+    Text without real page breaks is read twice when its agenda says where each item's papers
+    start: the second pass dates every record with pages inferred from those anchors.
+    """
+    pages = getattr(doc, "pages", None)
+    ex = _extract_with(doc, pages)
+    try:
+        inferred = _inferred_page_map(doc, ex)
+    except Exception as exc:  # page inference is a refinement: keep the first pass if it fails
+        ex.warnings.append(ExtractionWarning(ex.document.name, None, f"page numbers could not be inferred: {exc!r}"))
+        inferred = None
+    return ex if inferred is None else _extract_with(doc, inferred)
+
+
+def _extract_with(doc: Any, pages: Any) -> Extraction:
     name = str(getattr(doc, "name", "document"))
     text = getattr(doc, "text", "") or ""
-    pages = getattr(doc, "pages", None)
     info = DocumentInfo(name=name, checksum=str(getattr(doc, "checksum", "")), council=None, title=None,
                         kind="document", pages=getattr(doc, "page_count", None))
     ex = Extraction(document=info)
@@ -86,6 +101,32 @@ def extract_document(doc: Any) -> Extraction:
             ex.passages.append(Passage("section", name, re.sub(r"\s+", " ", text).strip(),
                                        provenance(name, pages, 0, len(text))))
     return ex
+
+
+def _inferred_page_map(doc: Any, ex: Extraction) -> Any:
+    """A page map from agenda page ranges and page furniture, or None when nothing better is known."""
+    if getattr(doc, "exact_pages", False):
+        return None
+    ranges = {a.number: a.pages for a in ex.agenda_items if a.pages}
+    if not ranges:
+        return None
+    # Where each item's papers start: its report's cover table or its "Agenda Item N" stamp,
+    # whichever comes first (the stamp also turns up later, as rotated side text).
+    starts = sorted(
+        [(r.source.start, r.agenda_item) for r in ex.reports if r.agenda_item in ranges]
+        + [(m.offset, m.value) for m in getattr(doc, "markers", ()) if m.kind == "agenda_item" and m.value in ranges]
+    )
+    anchors: list[tuple[int, int, int]] = []
+    seen: set[str] = set()
+    for offset, item in starts:
+        if item not in seen:
+            seen.add(item)
+            anchors.append((offset, *ranges[item]))
+    if not anchors:
+        return None
+    # Stamps of items the agenda placed are anchors already; a later copy is side text, not a new page.
+    furniture = tuple(m for m in getattr(doc, "markers", ()) if not (m.kind == "agenda_item" and m.value in ranges))
+    return infer_page_map(furniture, anchors)
 
 
 def _extract(text: str, pages: Any, ex: Extraction) -> None:
