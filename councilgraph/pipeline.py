@@ -110,7 +110,7 @@ def ingest_paths(
     from graph.iris import Minter
     from graph.passages import passages_for
     from graph.read import DocumentError, read_document
-    from graph.resolve import PeopleIndex
+    from graph.resolve import PeopleIndex, infer_councils
 
     data = DataDir(settings)
     report = IngestReport()
@@ -168,6 +168,7 @@ def ingest_paths(
                 report.outcomes.append(outcome)
 
             if extractions:
+                infer_councils([e for _, _, e in extractions], _committee_councils(store))
                 context = BuildContext(
                     minter=Minter(settings["base_iri"]),
                     people=PeopleIndex.from_extractions([e for _, _, e in extractions], store),
@@ -235,6 +236,21 @@ def _reconcile(manifest: dict[str, Any], store, index, data: DataDir) -> None:
     stray = [name for name in index.documents() if name not in manifest["documents"]]
     if stray:
         index.remove_documents(stray)
+
+
+def _committee_councils(store) -> dict[str, set[str]]:
+    """Committee key -> councils, for the committees already in the store."""
+    from graph.iris import committee_key
+    from graph.vocab import sparql_prefixes
+
+    rows = store.query(sparql_prefixes() + """
+        SELECT DISTINCT ?label ?council WHERE {
+          ?c a cg:Committee ; org:subOrganizationOf/rdfs:label ?council ; (rdfs:label|skos:altLabel) ?label .
+        }""")
+    known: dict[str, set[str]] = {}
+    for label, council in rows:
+        known.setdefault(committee_key(str(label)), set()).add(str(council))
+    return known
 
 
 def _uri(name: str):

@@ -164,3 +164,35 @@ def _mentions(extraction: Extraction) -> Iterable[tuple[PersonName, bool]]:
     for w in extraction.work_programme:
         for author in w.authors:
             yield author, author.is_councillor
+
+
+def committees_mentioned(extraction: Extraction) -> set[str]:
+    """Committee keys a document names: its meetings, memberships, reports' audiences, updates' committees."""
+    from graph.iris import committee_key
+
+    names = [m.committee for m in extraction.meetings] + [m.committee for m in extraction.memberships]
+    names += [r.report_to for r in extraction.reports if r.report_to]
+    names += [u.committee for u in extraction.cabinet_updates if u.committee]
+    return {committee_key(n) for n in names if n and n.strip()}
+
+
+def infer_councils(extractions: list[Extraction], known: dict[str, set[str]] | None = None) -> dict[str, str]:
+    """Give a council to documents that do not name one, from the committees they share with documents that do.
+
+    ``known`` maps committee keys to councils already in the store. A document gets a council
+    only when every committee it names that is known belongs to that one council; the rest stay
+    None. Returns document name -> council for the documents it filled in.
+    """
+    by_committee: dict[str, set[str]] = {k: set(v) for k, v in (known or {}).items()}
+    for extraction in extractions:
+        if extraction.document.council:
+            for key in committees_mentioned(extraction):
+                by_committee.setdefault(key, set()).add(extraction.document.council)
+    filled: dict[str, str] = {}
+    for extraction in extractions:
+        if extraction.document.council:
+            continue
+        councils = set().union(*(by_committee.get(k, set()) for k in committees_mentioned(extraction)))
+        if len(councils) == 1:
+            extraction.document.council = filled[extraction.document.name] = councils.pop()
+    return filled

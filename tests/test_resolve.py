@@ -48,3 +48,27 @@ def test_near_identical_names_listed_as_possible_duplicates():
     pairs = people.possible_duplicates()
     assert ("Frith Murphy", "Frith Murray") in [(a, b) for a, b, _ in pairs]
     assert all(score >= 80 for _, _, score in pairs)
+
+
+def test_a_document_without_a_council_takes_the_council_of_the_committees_it_names():
+    from graph.records import CabinetMemberUpdate, DocumentInfo, EXAMPLE_MEETING, EXAMPLE_PERSON, Extraction
+    from graph.resolve import infer_councils
+
+    pack = Extraction(DocumentInfo("pack.txt", "x", "Exampleshire Council", None, "agenda_pack", None),
+                      meetings=[EXAMPLE_MEETING])
+    update = Extraction(DocumentInfo("update.txt", "y", None, None, "cabinet_member_update", None),
+                        cabinet_updates=[CabinetMemberUpdate(EXAMPLE_PERSON, "Planning", None, EXAMPLE_MEETING.source,
+                                                             committee=EXAMPLE_MEETING.committee.upper())])
+    stray = Extraction(DocumentInfo("stray.txt", "z", None, None, "document", None))
+    assert infer_councils([pack, update, stray]) == {"update.txt": "Exampleshire Council"}
+    assert update.document.council == "Exampleshire Council" and stray.document.council is None
+
+
+def test_no_council_is_inferred_from_a_committee_two_councils_share():
+    from graph.records import DocumentInfo, EXAMPLE_MEETING, Extraction
+    from graph.resolve import infer_councils
+
+    a = Extraction(DocumentInfo("a.txt", "1", "North Council", None, "minutes", None), meetings=[EXAMPLE_MEETING])
+    b = Extraction(DocumentInfo("b.txt", "2", "South Council", None, "minutes", None), meetings=[EXAMPLE_MEETING])
+    c = Extraction(DocumentInfo("c.txt", "3", None, None, "minutes", None), meetings=[EXAMPLE_MEETING])
+    assert infer_councils([a, b, c]) == {}
