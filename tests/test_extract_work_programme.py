@@ -41,3 +41,12 @@ def test_flattened_table_is_a_warning():
     items, meetings, warnings = parse_work_programme(text, committee="C", document="d", pages=None)
     assert meetings[0].venue == "Town Hall, Southport"
     assert warnings and "flattened" in warnings[0].message
+
+
+def test_informal_meeting_dated_by_its_description_with_the_year_nearest_the_meeting():
+    from graph.extract.work_programme import date_near
+
+    assert date_near("An informal meeting took place on 19th August, to receive", "2024-09-24").start == "2024-08-19"
+    assert date_near("A visit arranged for Wednesday 8th January", "2024-11-20").start == "2025-01-08"
+    assert date_near("Prior to the first formal meeting on 4 June 2024, an informal meeting", "2024-09-24") is None
+    assert date_near("To visit the depot - to be arranged.", "2024-09-24") is None

@@ -255,7 +255,8 @@ def _appendix(run: _Run, seg: Segment, part: str, meeting: Meeting | None, repor
     if re.search(r"Report\s*/\s*Item|INFORMAL MEETINGS|WORK PROGRAMME", part):
         committee = meeting.committee if meeting else (report.report_to if report and report.report_to else "")
         items, meetings, warns = run("work programme", seg, parse_work_programme, part, committee=committee,
-                                     offset=off, default=([], [], []), **kw)
+                                     offset=off, reference=meeting.date.start if meeting else None,
+                                     default=([], [], []), **kw)
         ex.work_programme.extend(items)
         ex.meetings.extend(meetings)
         ex.warnings.extend(warns)

@@ -65,9 +65,40 @@ def split_title_description(cell: str) -> tuple[str, str | None]:
     return cell.strip(), None
 
 
+_RELATIVE_BEFORE = re.compile(r"\b(?:prior to|before|after|following|ahead of)\b[^.]*$", re.I)
+
+
+def date_near(text: str, reference: str | None):
+    """The first date in ``text``; one printed without a year takes the year nearest ``reference`` (ISO day)."""
+    from datetime import date
+
+    from graph.values import find_dates
+
+    def first_date(found):
+        # "Prior to the meeting on 4 June": a date the event is placed against is not its date
+        return next((d for start, _, d in found if not _RELATIVE_BEFORE.search(text[max(0, start - 200):start])), None)
+
+    if not reference:
+        return first_date(find_dates(text))
+    ref = date.fromisoformat(reference[:10])
+    options = []
+    for year in (ref.year - 1, ref.year, ref.year + 1):
+        found = first_date(find_dates(text, default_year=year))
+        if found and found.precision == "day":
+            options.append(found)
+    if not options:
+        return None
+    return min(options, key=lambda d: abs((date.fromisoformat(d.start) - ref).days))
+
+
 def parse_work_programme(text: str, *, committee: str, document: str, pages: PageLookup | None,
-                         offset: int = 0) -> tuple[list[WorkProgrammeItem], list[Meeting], list[ExtractionWarning]]:
-    """Items planned for future meetings and informal meetings, with the meetings they are planned for."""
+                         offset: int = 0, reference: str | None = None,
+                         ) -> tuple[list[WorkProgrammeItem], list[Meeting], list[ExtractionWarning]]:
+    """Items planned for future meetings and informal meetings, with the meetings they are planned for.
+
+    ``reference`` (the ISO date of the meeting whose papers hold the programme) dates an informal
+    meeting whose description gives only a day and month.
+    """
     items: list[WorkProgrammeItem] = []
     meetings: list[Meeting] = []
     warnings: list[ExtractionWarning] = []
@@ -123,4 +154,7 @@ def parse_work_programme(text: str, *, committee: str, document: str, pages: Pag
             last_informal = wp if informal else None
         elif "\t" in line and len(re.findall(r"[A-Za-z]{2,}", line)) >= 2 and not ln.stripped.startswith("\\"):
             warnings.append(ExtractionWarning(document, src.page, "unparsed work programme row", ln.stripped[:200]))
+    for wp in items:
+        if wp.informal and wp.meeting_date is None and wp.description:
+            wp.meeting_date = date_near(wp.description, reference)
     return items, meetings, warnings
