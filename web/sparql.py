@@ -257,7 +257,7 @@ def wants_html_form() -> bool:
 
 
 def init_app(app: Flask) -> None:
-    pool = WorkerPool(size=2)
+    pool = WorkerPool(size=max(1, int(app.config["COUNCILGRAPH"]["sparql_workers"])))
     app.extensions["councilgraph_sparql"] = pool
     atexit.register(pool.close)
     app.add_url_rule("/sparql", "sparql", sparql_endpoint, methods=["GET", "POST"])
