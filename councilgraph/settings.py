@@ -59,3 +59,23 @@ def load_settings(overrides: Mapping[str, Any] | None = None, environ: Mapping[s
         if value is not None:
             values[key] = value
     return values
+
+
+def settings_markdown() -> str:
+    """docs/settings.md, generated from the table above (`python -m councilgraph.settings > docs/settings.md`)."""
+    lines = [
+        "# Settings", "",
+        "Every setting can be given as an environment variable `COUNCILGRAPH_<NAME>` (upper case), e.g. "
+        "`COUNCILGRAPH_SEARCH_ENGINE=tantivy`; `COUNCILGRAPH_DATA` is accepted as a short form of "
+        "`COUNCILGRAPH_DATA_DIR`. The CLI's `--data`, `--engine`, `--host` and `--port` override them; "
+        "`create_app(config)` takes a dict of them.", "",
+        "| name | default | what it does |", "|---|---|---|",
+    ]
+    for setting in SETTINGS:
+        default = '""' if setting.default == "" else repr(setting.default)
+        lines.append(f"| `{setting.name}` | `{default}` | {setting.help} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_markdown(), end="")

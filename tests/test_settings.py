@@ -26,3 +26,9 @@ def test_unknown_override_is_refused():
 @pytest.mark.parametrize("setting", SETTINGS, ids=lambda s: s.name)
 def test_docs_mention_every_setting(setting):
     assert f"`{setting.name}`" in DOCS.read_text(encoding="utf-8")
+
+
+def test_docs_are_the_generated_table():
+    from councilgraph.settings import settings_markdown
+
+    assert DOCS.read_text(encoding="utf-8") == settings_markdown(), "run: python -m councilgraph.settings > docs/settings.md"
