@@ -124,15 +124,24 @@ class DataDir:
         from graph.store import GraphStore
 
         if self.remote:
-            return GraphStore.remote(self.settings["graph_endpoint"], self.settings.get("graph_update_endpoint") or None)
+            return self._remote_store(writable=False)
         return GraphStore.open(self.graph_path(), read_only=True)
+
+    def _remote_store(self, *, writable: bool):
+        from graph.store import GraphStore
+
+        s = self.settings
+        if not writable:
+            return GraphStore.remote(s["graph_endpoint"])
+        return GraphStore.remote(s["graph_endpoint"], s.get("graph_update_endpoint") or s["graph_endpoint"],
+                                 graph_store_endpoint=s.get("graph_store_endpoint") or None)
 
     def open_primary(self):
         """The writable GraphStore; only an ingest run holding :meth:`writer_lock` opens it."""
         from graph.store import GraphStore
 
         if self.remote:
-            return GraphStore.remote(self.settings["graph_endpoint"], self.settings.get("graph_update_endpoint") or None)
+            return self._remote_store(writable=True)
         self.root.mkdir(parents=True, exist_ok=True)
         return GraphStore.open(self.primary_path, read_only=False)
 

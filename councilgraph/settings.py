@@ -28,6 +28,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("search_engine", "whoosh", "Full-text engine: `whoosh` (default) or `tantivy` (faster; for corpora past a few thousand documents or a public server)."),
     Setting("graph_endpoint", "", "URL of a remote SPARQL 1.1 query endpoint to use instead of the embedded Oxigraph store (empty = embedded)."),
     Setting("graph_update_endpoint", "", "URL of the remote SPARQL 1.1 update endpoint (defaults to graph_endpoint)."),
+    Setting("graph_store_endpoint", "", "URL of the remote SPARQL 1.1 Graph Store Protocol endpoint; when given, a document's graph is replaced by one PUT (otherwise by one SPARQL UPDATE)."),
     Setting("sparql_timeout", 10.0, "Seconds a /sparql query may run before it is stopped (HTTP 503).", float),
     Setting("sparql_workers", 2, "Worker processes that run /sparql queries (each opens the store read-only; one stuck past sparql_timeout is killed and replaced).", int),
     Setting("sparql_max_rows", 10000, "Most rows (or triples) a /sparql answer returns; more are cut and the response says so.", int),

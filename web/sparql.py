@@ -226,7 +226,7 @@ def sparql_endpoint() -> Response:
     media_type = negotiate(form, format_param)
     data_dir = get_data_dir()
     if data_dir.remote:
-        raise ApiError(503, "This server uses a remote SPARQL endpoint (setting graph_endpoint); query it directly.")
+        return _forward_to_remote(query, media_type, default_graphs, config)
     try:
         store_path = str(data_dir.graph_path())
     except Exception as exc:  # noqa: BLE001 - a locked or missing data dir: no paths in the message
@@ -248,6 +248,34 @@ def sparql_endpoint() -> Response:
     response.headers["Vary"] = "Accept"
     if answer.truncated:
         response.headers["X-Councilgraph-Truncated"] = f"true; sparql_max_rows={config['sparql_max_rows']}"
+    return response
+
+
+def _forward_to_remote(query: str, media_type: str, default_graphs: list[str], config: dict) -> Response:
+    """Send a checked, read-only query to the remote endpoint (setting graph_endpoint) and relay its answer.
+
+    The remote server enforces its own row limits; the time limit here bounds the wait.
+    """
+    import requests
+
+    params: list[tuple[str, str]] = [("default-graph-uri", g) for g in default_graphs]
+    if not default_graphs:
+        params.append(("union-default-graph", ""))  # Oxigraph server: the union of the named graphs
+    try:
+        remote = requests.post(config["graph_endpoint"], params=params, data={"query": query},
+                               headers={"Accept": media_type}, timeout=float(config["sparql_timeout"]))
+    except requests.Timeout:
+        raise ApiError(503, f"Query stopped: the remote endpoint did not answer within {config['sparql_timeout']:g} s "
+                            "(setting sparql_timeout).") from None
+    except requests.RequestException:
+        raise ApiError(503, "The remote SPARQL endpoint is not reachable.") from None
+    if remote.status_code >= 500:
+        raise ApiError(503, f"The remote SPARQL endpoint failed (HTTP {remote.status_code}).")
+    if remote.status_code >= 400:
+        detail = remote.text[:500]
+        raise ApiError(400, f"The remote endpoint refused the query: {detail}", [{"param": "query", "message": detail}])
+    response = Response(remote.content, mimetype=remote.headers.get("Content-Type", media_type).split(";")[0])
+    response.headers["Vary"] = "Accept"
     return response
 
 
