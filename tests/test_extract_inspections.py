@@ -127,3 +127,16 @@ def test_grade_and_previous_cells():
     assert (date.start, grade, kind) == ("2020-11-18", "Ungraded", "Monitoring visit")
     date, grade, kind = split_previous_cell("29 th June 2023 Ungraded inspection")
     assert (date.start, grade, kind) == ("2023-06-29", "Ungraded", "Ungraded inspection")
+
+
+def test_cut_school_names_take_the_full_name_the_document_lists():
+    from graph.extract.inspections import complete_school_name, listed_school_names
+
+    listed = listed_school_names("3.1 The following schools:\n1. Oakfield Catholic Primary School\n"
+                                 "2. St Agnes CE Primary School\n3. St Agnes Catholic Primary School\n"
+                                 "4. Elm Road Junior School\n5. Financial Implications\n")
+    assert len(listed) == 4
+    assert complete_school_name("Oakfield Primary", listed) == "Oakfield Catholic Primary School"
+    assert complete_school_name("Oakfield Catholic Primary", listed) == "Oakfield Catholic Primary"  # same key
+    assert complete_school_name("St Agnes Primary", listed) == "St Agnes Primary"  # fits two: left alone
+    assert complete_school_name("Elm Road Junior Marshside", listed) == "Elm Road Junior Marshside"  # a place

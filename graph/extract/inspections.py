@@ -278,3 +278,34 @@ def build_inspection(cells: list[str], roles: list[str | None], source: Provenan
         support=split_items(cells[roles.index("support")]) if "support" in roles else [],
         report_reference=reference, urn=urn,
     )
+
+
+# --- school names cut short in table cells ----------------------------------------------
+
+_SCHOOL_WORD = re.compile(r"\b(?:school|primary|junior|infants?|nursery|academy|college|high|PRU|centre)\b", re.I)
+_NUMBERED_LINE = re.compile(r"^[ \t]*(?:[-•][ \t]*)?\d{1,3}[.)][ \t]+(?P<name>[^\t\n]{4,90}?)[ \t]*$", re.M)
+
+
+def listed_school_names(text: str) -> list[str]:
+    """School names from numbered lists (``3. Springfield Primary School``), as reports list what was inspected."""
+    return [m.group("name") for m in _NUMBERED_LINE.finditer(text) if _SCHOOL_WORD.search(m.group("name"))]
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(word in it for word in short)
+
+
+def complete_school_name(name: str, listed: list[str]) -> str:
+    """The one listed name that ``name`` is a cut-down form of (its words in order, fewer of them), else ``name``.
+
+    A cell cut mid-name (``St Robert Bellarmine``) or a short form (``Holy Family Primary School``)
+    takes the full name the same document lists; a name with a word the list lacks (a place) or
+    one that fits two listed names is left as printed.
+    """
+    from graph.iris import school_key
+
+    words = school_key(name).split()
+    fuller = {school_key(l): l for l in listed if len(school_key(l).split()) > len(words)}
+    matches = [l for key, l in fuller.items() if _is_subsequence(words, key.split())]
+    return matches[0] if len(matches) == 1 else name
