@@ -17,7 +17,7 @@ import re
 
 import functools
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter
+from whoosh.analysis import Analyzer, Filter, Token
 
 # tantivy's simple tokenizer keeps runs of `char::is_alphanumeric`; `\w` also matches `_`.
 TOKEN_PATTERN = r"[^\W_]+"
@@ -28,7 +28,10 @@ WORDS_TOKENIZER = "cg_words"
 
 
 class _RemoveLongFilter(Filter):
-    """Drop tokens tantivy's remove_long(40) would drop (length in UTF-8 bytes)."""
+    """Drop tokens tantivy's remove_long(40) would drop (length in UTF-8 bytes).
+
+    No longer used by new indexes (see CouncilAnalyzer); kept so the schema pickled in an
+    index built before still loads."""
 
     def __call__(self, tokens):
         for token in tokens:
@@ -50,24 +53,85 @@ def english_stem(word: str) -> str:
     return stems[0] if stems else word
 
 
+class CouncilAnalyzer(Analyzer):
+    """The whoosh side of the shared analyser in one pass: split on `TOKEN_PATTERN`, drop
+    tokens of `MAX_TOKEN_BYTES` or more, lowercase and (when `stem`) stem with tantivy's
+    stemmer. Same tokens, positions and offsets as the equivalent whoosh filter chain
+    (RegexTokenizer | remove-long | LowercaseFilter | StemFilter), without a generator and a
+    method call per token per filter: indexing spends most of its time here."""
+
+    def __init__(self, stem: bool = True):
+        self.stem = stem
+        self.is_morph = stem  # whoosh's parser leaves prefix/wildcard text unanalysed for morph fields
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__ and other.stem == self.stem
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        normalise = _stem_lower if self.stem else str.lower
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        t.boost = 1.0
+        t.stopped = False
+        if not tokenize:
+            if _too_long(value):
+                return
+            t.text = normalise(value)
+            if keeporiginal:
+                t.original = value
+            if positions:
+                t.pos = start_pos
+            if chars:
+                t.startchar, t.endchar = start_char, start_char + len(value)
+            yield t
+            return
+        for pos, match in enumerate(TOKEN_RE.finditer(value)):
+            word = match.group()
+            if len(word) >= _SHORTEST_TOO_LONG and _too_long(word):
+                continue  # the position is still used up, as in tantivy's remove_long
+            t.text = normalise(word)
+            if keeporiginal:
+                t.original = word
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar = start_char + match.start()
+                t.endchar = start_char + match.end()
+            yield t
+
+
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+_SHORTEST_TOO_LONG = MAX_TOKEN_BYTES // 4  # a UTF-8 character is at most 4 bytes
+
+
+def _too_long(word: str) -> bool:
+    return len(word.encode("utf-8")) >= MAX_TOKEN_BYTES
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stem_lower(word: str) -> str:
+    return english_stem(word.lower())
+
+
 def stemming_analyzer():
     """The whoosh analyzer of the `text`, `title`, `committee` and `council` fields."""
-    # cachesize=0: english_stem has its own bounded cache, shared by every analyzer instance.
-    return (RegexTokenizer(TOKEN_PATTERN) | _RemoveLongFilter() | LowercaseFilter()
-            | StemFilter(stemfn=english_stem, cachesize=0))
+    return CouncilAnalyzer(stem=True)
 
 
 def words_analyzer():
     """Unstemmed lowercase words: the vocabulary "did you mean" draws from."""
-    return RegexTokenizer(TOKEN_PATTERN) | _RemoveLongFilter() | LowercaseFilter()
-
-
-_STEM = stemming_analyzer()
+    return CouncilAnalyzer(stem=False)
 
 
 def stem_tokens(text: str) -> list[tuple[int, int, str]]:
     """(start char, end char, stemmed term) for every token of `text`, as the index sees it."""
-    return [(t.startchar, t.endchar, t.text) for t in _STEM(text, chars=True, mode="index")]
+    out = []
+    for match in TOKEN_RE.finditer(text):
+        word = match.group()
+        if len(word) >= _SHORTEST_TOO_LONG and _too_long(word):
+            continue
+        out.append((match.start(), match.end(), _stem_lower(word)))
+    return out
 
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")

@@ -49,10 +49,11 @@ def passage_fields(p: IndexedPassage) -> dict[str, Any]:
 
 @dataclass
 class Ranked:
-    """One match in engine order: `order` sorts ascending the way the engine ranked it."""
+    """One match in engine order: `order` sorts ascending the way the engine ranked it.
+    `key` may be None until it is needed to break a tie (see `EngineIndex._fill_keys`)."""
 
     order: Any
-    key: str
+    key: str | None
     address: Any
     score: float
 
@@ -70,7 +71,14 @@ class EngineIndex(ABC):
     @abstractmethod
     def _ranked(self, compiled: Any, sort: str, n: int, with_facets: bool = False) -> tuple[list[Ranked], int, dict[str, dict[str, int]] | None]:
         """The first `n` matches in `sort` order (relevance, date, -date or key), the number
-        of matches, and (when asked) facet counts over all of them."""
+        of matches, and (when asked) facet counts over all of them. Rows need not carry
+        their key: only rows that tie are given one, by `_fill_keys`."""
+
+    def _fill_keys(self, rows: list[Ranked]) -> None:
+        """Set `key` on rows that have none (engines override with something cheaper)."""
+        for row in rows:
+            if row.key is None:
+                row.key = self._stored(row.address)["key"]
 
     @abstractmethod
     def _stored(self, address: Any) -> dict[str, Any]:
@@ -101,22 +109,27 @@ class EngineIndex(ABC):
             if parsed.words:
                 result.suggestion = suggest_query(parsed.words, self._vocabulary)
             return result
-        rows = self._page(compiled, sort, request.offset, query.size, first)
+        rows = self._page(compiled, sort, request.offset, query.size, first, result.total)
         wanted = highlight_terms(parsed.tree)
         result.hits = [self._hit(row, wanted) for row in rows]
         return result
 
-    def _page(self, compiled: Any, sort: str, offset: int, size: int, rows: list[Ranked]) -> list[Ranked]:
+    def _page(self, compiled: Any, sort: str, offset: int, size: int, rows: list[Ranked], total: int) -> list[Ranked]:
         """Rows offset..offset+size in (engine order, key) order, stable across pages.
 
-        Engines break ties arbitrarily, so matches tying with the last row of the page are
-        fetched too (doubling n) and the ties are ordered by key."""
+        Engines break ties their own way, so when the row past the page ties with the page's
+        last row the whole tie group is fetched (growing n) and ties are ordered by key. Keys
+        are read only for rows that tie with a neighbour."""
         needed = offset + size
         n = needed + 1
         while len(rows) == n and rows[-1].order == rows[needed - 1].order:
-            n *= 2
+            n = min(n * 4, total + 1)
             rows = self._ranked(compiled, sort, n)[0]
-        rows.sort(key=lambda r: (r.order, r.key))
+        tied = [row for i, row in enumerate(rows) if row.key is None and (
+            (i > 0 and rows[i - 1].order == row.order) or (i + 1 < len(rows) and rows[i + 1].order == row.order))]
+        if tied:
+            self._fill_keys(tied)
+        rows.sort(key=lambda r: (r.order, r.key or ""))
         return rows[offset:needed]
 
     def _hit(self, row: Ranked, wanted) -> SearchHit:

@@ -148,6 +148,8 @@ class HighlightTerms:
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
     patterns: list[re.Pattern] = field(default_factory=list)
+    # word as written -> whether its indexed term matches: snippets test each word once per query
+    verdicts: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def matches(self, term: str) -> bool:
         return (term in self.terms or any(term.startswith(p) for p in self.prefixes)

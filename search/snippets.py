@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from search.analysis import stem_tokens
+from search.analysis import TOKEN_RE, stem_tokens
 from search.query import HighlightTerms
 
 SNIPPET_CHARS = 240
@@ -19,8 +19,7 @@ _SPACE = re.compile(r"\s+")
 
 def make_snippet(text: str, wanted: HighlightTerms, max_chars: int = SNIPPET_CHARS) -> str:
     """HTML snippet of `text` around the words matching `wanted`."""
-    tokens = stem_tokens(text)
-    marks = [(s, e) for s, e, term in tokens if wanted.matches(term)]
+    marks = matched_spans(text, wanted)
     if marks:
         start = _best_window_start(marks, max_chars)
         start = max(0, start - _LEAD_CHARS)
@@ -40,6 +39,22 @@ def make_snippet(text: str, wanted: HighlightTerms, max_chars: int = SNIPPET_CHA
     if end < len(text):
         parts.append("…")
     return "".join(parts).strip()
+
+
+def matched_spans(text: str, wanted: HighlightTerms) -> list[tuple[int, int]]:
+    """(start, end) of each word of `text` whose indexed term `wanted` matches. The same
+    tokens as the index (`stem_tokens`), but each distinct word is stemmed and tested once."""
+    verdicts = wanted.verdicts
+    spans = []
+    for match in TOKEN_RE.finditer(text):
+        word = match.group()
+        hit = verdicts.get(word)
+        if hit is None:
+            tokens = stem_tokens(word)  # [] for a word too long to be indexed
+            hit = verdicts[word] = bool(tokens) and wanted.matches(tokens[0][2])
+        if hit:
+            spans.append(match.span())
+    return spans
 
 
 def snippet_text(snippet_html: str) -> str:

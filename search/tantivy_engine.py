@@ -7,6 +7,7 @@ the same way. Terms in the tree are already analysed by the shared analyser.
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 import time
@@ -23,6 +24,7 @@ from search.query import Request, wildcard_regex
 
 WRITER_HEAP_BYTES = 64_000_000
 WRITER_LOCK_TIMEOUT = 60.0
+MAX_PREFIX_TERMS = 1024  # a prefix expanding to more terms than this becomes a regex query
 _RAW_FIELDS = ("key", "document", "kind", "committee_id", "council_id", "year", "entity")
 _FAST_FIELDS = {"key", "document", "kind", "committee_id", "year"}  # sorting, facets, documents()
 
@@ -66,6 +68,7 @@ class TantivyIndex(EngineIndex):
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.mkdir(parents=True, exist_ok=True)
+        self._meta_path = str(self.path / "meta.json")
         self._schema = tantivy_schema()
         self._ix = tantivy.Index(self._schema, path=str(self.path), reuse=True)
         self._ix.register_tokenizer(STEMMED_TOKENIZER, _analyzer(stem=True))
@@ -129,7 +132,7 @@ class TantivyIndex(EngineIndex):
     # --- reading ---------------------------------------------------------------------
     def _stamp(self) -> int:
         try:
-            return (self.path / "meta.json").stat().st_mtime_ns
+            return os.stat(self._meta_path).st_mtime_ns
         except FileNotFoundError:
             return 0
 
@@ -207,7 +210,7 @@ class TantivyIndex(EngineIndex):
                 # whoosh's slop 1 means adjacent; tantivy's 0 does.
                 out = Q.phrase_query(self._schema, node.fieldname, list(node.words), slop=max(0, node.slop - 1))
         elif isinstance(node, wq.Prefix):
-            out = Q.regex_query(self._schema, node.fieldname, _regex_literal(node.text) + ".*")
+            out = self._prefix(node.fieldname, node.text)
         elif isinstance(node, wq.Wildcard):
             parts = re.split(r"([*?])", node.text)
             out = Q.regex_query(self._schema, node.fieldname,
@@ -218,6 +221,23 @@ class TantivyIndex(EngineIndex):
             return Q.empty_query()
         return Q.boost_query(out, boost) if boost != 1.0 else out
 
+    def _prefix(self, field: str, prefix: str) -> tantivy.Query:
+        """A prefix as the OR of the indexed terms it expands to, scored per term as whoosh
+        scores a prefix; a regex query (every match scoring the same, so every match a tie
+        to break by key) only when the expansion is very large."""
+        terms = []
+        if prefix:
+            for term, _ in self._searcher().terms_with_prefix(field, prefix):
+                terms.append(term)
+                if len(terms) > MAX_PREFIX_TERMS:
+                    break
+        if not prefix or len(terms) > MAX_PREFIX_TERMS:
+            return tantivy.Query.regex_query(self._schema, field, _regex_literal(prefix) + ".*")
+        if not terms:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.boolean_query(
+            [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, field, t)) for t in terms])
+
     def _ranked(self, compiled, sort: str, n: int, with_facets: bool = False):
         searcher = self._searcher()
         if sort == "relevance":
@@ -227,21 +247,26 @@ class TantivyIndex(EngineIndex):
         else:
             order = tantivy.Order.Desc if sort == "-date" else tantivy.Order.Asc
             result = searcher.search(compiled, limit=n, count=True, order_by_field="day", order=order)
-        rows: list[Ranked] = []
-        for value, address in result.hits:
-            key = searcher.doc(address).get_first("key")
-            if sort == "relevance":
-                rows.append(Ranked(-value, key, address, value))
-            elif sort == "key":
-                rows.append(Ranked(value, key, address, 0.0))
-            else:
-                rows.append(Ranked(-value if sort == "-date" else value, key, address, 0.0))
+        # No stored-document read per row: keys are read only for rows that tie (_fill_keys).
+        if sort == "relevance":
+            rows = [Ranked(-value, None, address, value) for value, address in result.hits]
+        elif sort == "key":
+            rows = [Ranked(value, value, address, 0.0) for value, address in result.hits]
+        else:
+            sign = -1 if sort == "-date" else 1
+            rows = [Ranked(sign * value, None, address, 0.0) for value, address in result.hits]
         facets = None
         if with_facets:
             agg = searcher.aggregate(compiled, {name: {"terms": {"field": field, "size": 100_000}}
                                                 for name, field in FACET_FIELDS.items()})
             facets = {name: {b["key"]: b["doc_count"] for b in agg[name]["buckets"]} for name in FACET_FIELDS}
         return rows, result.count, facets
+
+    def _fill_keys(self, rows: list[Ranked]) -> None:
+        searcher = self._searcher()
+        for row in rows:
+            if row.key is None:
+                row.key = searcher.doc(row.address).get_first("key")
 
     def _stored(self, address: Any) -> dict[str, Any]:
         stored = {name: values[0] for name, values in self._searcher().doc(address).to_dict().items() if values}

@@ -1,12 +1,17 @@
 """The default engine: whoosh (pure Python)."""
 from __future__ import annotations
 
+import bisect
+import heapq
 import threading
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from whoosh import fields, index, sorting
+from whoosh import fields, index
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
 from search.analysis import stemming_analyzer, words_analyzer
@@ -16,6 +21,131 @@ from search.query import Request
 
 WRITER_LOCK_TIMEOUT = 60.0  # seconds to wait for another process's writer
 WRITER_LIMIT_MB = 128
+_COLUMNS = ("key", "day", *sorted(set(FACET_FIELDS.values())))  # sortable columns read per docnum
+
+
+@dataclass
+class _Compiled:
+    tree: wq.Query
+    filters: list[tuple[str, str]]  # (field, exact value), all required
+    days: tuple[int, int] | None  # inclusive YYYYMMDD range
+
+
+def _leaves(reader) -> list[tuple[Any, int, str]]:
+    """(segment reader, docnum offset, segment id) of each segment of a reader."""
+    if reader.doc_count_all() == 0:
+        return []
+    return [(r, offset, r.segment().segment_id()) for r, offset in reader.leaf_readers()]
+
+
+def _has_multiterm(tree: wq.Query) -> bool:
+    return any(isinstance(q, wq.MultiTerm) for q in tree.leaves()) if not tree.is_leaf() else isinstance(tree, wq.MultiTerm)
+
+
+_SCORE_ALL_BELOW = 4  # score each match directly when they are under 1/4 of the index
+
+
+def _top_scored(searcher: Searcher, tree: wq.Query, docs: set[int], n: int) -> list[tuple[float, int]]:
+    """The n best (score, docnum) among `docs` (all known to match `tree`), scoring only
+    them: the matcher skips straight to each one instead of stepping through every
+    candidate, which is what makes a selective phrase or a filtered query cheap. Ties go
+    to the lower docnum, as in whoosh's own collector."""
+    context = searcher.context()
+    tree = _scoring_tree(tree)
+    heap: list[tuple[float, int]] = []
+    ordered = sorted(docs)
+    i = 0
+    for sub, offset in searcher.leaf_searchers():
+        end = offset + sub.doc_count_all()
+        matcher = tree.matcher(sub, context)
+        while i < len(ordered) and ordered[i] < end:
+            local = ordered[i] - offset
+            i += 1
+            if not matcher.is_active():
+                continue
+            if matcher.id() < local:
+                matcher.skip_to(local)
+            if matcher.is_active() and matcher.id() == local:
+                item = (matcher.score(), -(local + offset))
+                if len(heap) < n:
+                    heapq.heappush(heap, item)
+                elif item > heap[0]:
+                    heapq.heapreplace(heap, item)
+        i = max(i, bisect.bisect_left(ordered, end))
+    return [(score, -negated) for score, negated in sorted(heap, reverse=True)]
+
+
+def _scoring_tree(node: wq.Query) -> wq.Query:
+    """`node` with each phrase replaced by the AND of its words. whoosh scores a phrase match
+    as exactly that sum (its span matcher wraps the intersection), but building a phrase
+    matcher scans ahead to the first match; for documents already known to match, the AND
+    gives the same scores without the scan."""
+    if isinstance(node, wq.Phrase):
+        return wq.And([wq.Term(node.fieldname, word) for word in node.words], boost=node.boost)
+    return node if node.is_leaf() else node.apply(_scoring_tree)
+
+
+class _Matcher:
+    """The docnums a query matches, as a set, by set algebra over whole posting lists:
+    far cheaper in Python than stepping whoosh's matchers document by document. Nodes it
+    does not know (phrases, prefixes, ranges...) are left to whoosh (`Query.docs`)."""
+
+    def __init__(self, searcher: Searcher):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+        self.leaves = _leaves(self.reader)
+        # Set algebra runs on every docnum, deleted or not; deletions are removed once at the end.
+        self.deleted = {offset + d for reader, offset, _ in self.leaves for d in reader.deleted_docs_set}
+
+    def docs(self, node: wq.Query) -> set[int]:
+        """Live docnums matching `node`."""
+        return self._docs(node) - self.deleted
+
+    def _docs(self, node: wq.Query) -> set[int]:
+        kind = type(node)
+        if kind is wq.Term:
+            return self.term_docs(node.fieldname, node.text)
+        if kind in (wq.And, wq.Require):
+            parts = sorted((self._docs(child) for child in node.children()), key=len)
+            out = parts[0]
+            for part in parts[1:]:
+                out &= part
+            return out
+        if kind is wq.Or and getattr(node, "minmatch", 0) <= 1:
+            out: set[int] = set()
+            for child in node.children():
+                out |= self._docs(child)
+            return out
+        if kind is wq.Every and node.fieldname in (None, "", "*"):
+            return set(range(self.reader.doc_count_all()))
+        if kind is wq.Not:
+            return set(range(self.reader.doc_count_all())) - self._docs(node.query)
+        if kind is wq.AndNot:
+            return self._docs(node.a) - self._docs(node.b)
+        if kind is wq.AndMaybe:
+            return self._docs(node.a)
+        return set(self.searcher.docs_for_query(node))
+
+    def term_docs(self, field: str, text: str) -> set[int]:
+        """Docnums whose `field` holds `text`, deleted ones included."""
+        out: set[int] = set()
+        for reader, offset, _ in self.leaves:
+            if (field, text) not in reader:
+                continue
+            postings = reader.postings(field, text)
+            while not isinstance(postings, W3LeafMatcher) and hasattr(postings, "child"):
+                postings = postings.child  # the deletion filter: applied once, in docs()
+            if isinstance(postings, W3LeafMatcher):
+                ids: list[int] = []
+                while postings.is_active():  # whole blocks at a time
+                    if postings._ids is None:
+                        postings._read_ids()
+                    ids.extend(postings._ids)
+                    postings._next_block()
+            else:
+                ids = list(postings.all_ids())
+            out.update(map(offset.__add__, ids) if offset else ids)
+        return out
 
 
 def whoosh_schema() -> fields.Schema:
@@ -55,6 +185,9 @@ class WhooshIndex(EngineIndex):
         else:
             self._ix = index.create_in(str(self.path), whoosh_schema())
         self._local = threading.local()
+        self._column_lock = threading.Lock()
+        self._column_cache: tuple[tuple, dict[str, list]] | None = None
+        self._segment_columns: dict[str, dict[str, list]] = {}
 
     # --- writing ---------------------------------------------------------------------
     def replace_documents(self, passages: dict[str, list[IndexedPassage]]) -> None:
@@ -113,48 +246,90 @@ class WhooshIndex(EngineIndex):
             self._local.searcher = None
 
     # --- engine primitives ------------------------------------------------------------
-    def _compile(self, request: Request) -> tuple[wq.Query, wq.Query | None]:
+    def _compile(self, request: Request) -> _Compiled:
         q = request.query
-        filters: list[wq.Query] = []
-        for name, field in FILTER_FIELDS.items():
-            value = getattr(q, name)
-            if value:
-                filters.append(wq.Term(field, value))
+        filters = [(field, getattr(q, name)) for name, field in FILTER_FIELDS.items() if getattr(q, name)]
+        days = None
         if request.day_from or request.day_to:
             # Undated passages are stored as day 0; a date filter never matches them.
-            filters.append(wq.NumericRange("day", request.day_from or 1, request.day_to))
-        return request.parsed.tree, (wq.And(filters) if filters else None)
+            days = (request.day_from or 1, request.day_to or 99_999_999)
+        return _Compiled(request.parsed.tree, filters, days)
 
-    def _ranked(self, compiled, sort: str, n: int, with_facets: bool = False):
-        tree, filter_query = compiled
+    def _ranked(self, compiled: _Compiled, sort: str, n: int, with_facets: bool = False):
+        """Matches as a set of docnums by set algebra over posting lists (no scoring), so the
+        total and the facets cost little; then only the first n are ranked: whoosh's top-n
+        collector for relevance, the cached day/key columns for the other sorts."""
         searcher = self._searcher()
-        kwargs: dict[str, Any] = {"limit": n, "filter": filter_query}
-        if sort in ("date", "-date"):
-            kwargs.update(sortedby="day", reverse=sort == "-date")
-        elif sort == "key":
-            kwargs.update(sortedby="key")
-        if with_facets:
-            kwargs["groupedby"] = {name: sorting.FieldFacet(field, maptype=sorting.Count)
-                                   for name, field in FACET_FIELDS.items()}
-        # optimize=False: whoosh's block-quality skipping hangs on prefix queries (pitfalls note).
-        results = searcher.search(tree, optimize=False, **kwargs)
-        days = searcher.reader().column_reader("day") if sort in ("date", "-date") else None
-        rows: list[Ranked] = []
-        for docnum, score in results.items():
-            stored = searcher.stored_fields(docnum)
-            if sort == "relevance":
-                order: Any = -score
-            elif sort == "key":
-                order = stored["key"]
-            else:
-                order = int(days[docnum]) * (-1 if sort == "-date" else 1)
-            rows.append(Ranked(order, stored["key"], docnum, score if sort == "relevance" else 0.0))
+        columns = self._columns(searcher)
+        matcher = _Matcher(searcher)
+        matches = matcher.docs(compiled.tree)
+        for field, value in compiled.filters:
+            matches &= matcher.term_docs(field, value)
+        if compiled.days:
+            low, high = compiled.days
+            day = columns["day"]
+            matches = {d for d in matches if low <= day[d] <= high}
         facets = None
         if with_facets:
-            facets = {name: {str(v): c for v, c in results.groups(name).items() if v not in ("", None, b"")}
-                      for name in FACET_FIELDS}
-        return rows, len(results), facets
+            facets = {}
+            for name, field in FACET_FIELDS.items():
+                values = columns[field]
+                facets[name] = {str(v): c for v, c in Counter(map(values.__getitem__, matches)).items()
+                                if v not in ("", None, b"")}
+        keys = columns["key"]
+        rows: list[Ranked] = []
+        if not matches:
+            pass
+        elif sort == "relevance":
+            if len(matches) * _SCORE_ALL_BELOW <= searcher.doc_count_all():
+                top = _top_scored(searcher, compiled.tree, matches, n)
+            else:
+                filtered = bool(compiled.filters or compiled.days)
+                # optimize=False only for prefix/wildcard terms: whoosh's block-quality
+                # skipping hangs on them (pitfalls note); elsewhere it is exact and faster.
+                top = searcher.search(compiled.tree, limit=n, filter=matches if filtered else None,
+                                      optimize=not _has_multiterm(compiled.tree)).top_n
+            rows = [Ranked(-score, None, docnum, score) for score, docnum in top]
+        else:
+            if sort == "key":
+                def order(d):
+                    return keys[d]
+            else:
+                day, sign = columns["day"], (-1 if sort == "-date" else 1)
 
+                def order(d):
+                    return (sign * day[d], keys[d])
+            rows = [Ranked(order(d), keys[d], d, 0.0) for d in heapq.nsmallest(n, matches, key=order)]
+        return rows, len(matches), facets
+
+    def _fill_keys(self, rows: list[Ranked]) -> None:
+        keys = self._columns(self._searcher())["key"]
+        for row in rows:
+            row.key = keys[row.address]
+
+    def _columns(self, searcher: Searcher) -> dict[str, list]:
+        """Per-docnum values of the sortable columns (key, day and the facet fields), read
+        once per set of segments and shared by every thread. Segments never change once
+        written (deletions live in the TOC), so a commit only re-reads new segments."""
+        leaves = _leaves(searcher.reader())
+        stamp = tuple(seg for _, _, seg in leaves)
+        cached = self._column_cache
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        with self._column_lock:
+            merged: dict[str, list] = {field: [] for field in _COLUMNS}
+            per_segment: dict[str, dict[str, list]] = {}
+            for reader, _, seg in leaves:
+                values = self._segment_columns.get(seg)
+                if values is None:
+                    values = {field: list(reader.column_reader(field)) if reader.has_column(field)
+                              else [None] * reader.doc_count_all() for field in _COLUMNS}
+                per_segment[seg] = values
+                for field in _COLUMNS:
+                    merged[field].extend(values[field])
+            self._segment_columns = per_segment
+            self._column_cache = (stamp, merged)
+        return merged
     def _stored(self, address: int) -> dict[str, Any]:
         return self._searcher().stored_fields(address)
 

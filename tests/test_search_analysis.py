@@ -48,3 +48,28 @@ def test_any_text_agrees(text):
 ])
 def test_passage_dates_compare_by_first_day(date, day, year):
     assert day_number(date) == day and year_of(date) == year
+
+
+def _reference_chain():
+    """The whoosh filter chain CouncilAnalyzer replaces (one generator per filter per token)."""
+    from whoosh.analysis import LowercaseFilter, RegexTokenizer, StemFilter
+
+    from search.analysis import TOKEN_PATTERN, _RemoveLongFilter, english_stem
+    return RegexTokenizer(TOKEN_PATTERN) | _RemoveLongFilter() | LowercaseFilter() | StemFilter(english_stem, cachesize=0)
+
+
+def _tokens(analyzer, text, **kw):
+    return [(t.text, t.pos, t.startchar, t.endchar) for t in analyzer(text, positions=True, chars=True, **kw)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="latin-1") | st.sampled_from("’‘“”–—•…€ŁœŒİ"), max_size=80))
+def test_one_pass_analyzer_matches_the_filter_chain(text):
+    from search.analysis import stemming_analyzer
+
+    text = text + " " + WORDS
+    assert _tokens(stemming_analyzer(), text) == _tokens(_reference_chain(), text)
+    assert _tokens(stemming_analyzer(), text, start_pos=3, start_char=7, mode="query") == _tokens(
+        _reference_chain(), text, start_pos=3, start_char=7, mode="query")
+    assert [t.text for t in stemming_analyzer()(text[:30], tokenize=False)] == [
+        t.text for t in _reference_chain()(text[:30], tokenize=False)]
