@@ -202,10 +202,13 @@ def meeting_detail(store: GraphStore, key: str) -> dict | None:
     iri = rows[0]["m"]
     detail = _meeting_summary(iri, rows)
     m = _iri(iri)
+    roles = {row["p"]: row["role"] for row in _rows(store, f"""SELECT ?p ?role WHERE {{
+        ?a a cg:Attendance ; cg:meeting {m} ; cg:attendee ?p ; cg:roleLabel ?role }}""")}
     for field, prop in (("present", "cg:present"), ("also_present", "cg:alsoPresent"), ("apologies", "cg:sentApologies")):
         people = _rows(store, f"SELECT ?p ?name WHERE {{ {m} {prop} ?p . ?p foaf:name ?name }}")
-        detail[field] = sorted(({"id": p, "name": _first(g, "name")} for p, g in _group(people, "p").items()),
-                               key=lambda x: x["name"] or "")
+        detail[field] = sorted(({"id": p, "name": _first(g, "name"), "role": roles.get(p)}
+                                for p, g in _group(people, "p").items()),
+                               key=lambda x: (_chair_rank(x["role"]), x["name"] or ""))
     subs = _rows(store, f"""SELECT ?s ?sub ?subName ?for ?forName WHERE {{
         ?s a cg:Substitution ; cg:meeting {m} ; cg:substitute ?sub ; cg:substituteFor ?for .
         ?sub foaf:name ?subName . ?for foaf:name ?forName }}""")
@@ -237,6 +240,14 @@ def meeting_detail(store: GraphStore, key: str) -> dict | None:
     detail["documents"] = sorted(({"id": d, "name": _first(g, "name")} for d, g in _group(docs, "g").items()),
                                  key=lambda x: x["name"] or "")
     return detail
+
+
+def _chair_rank(role: str | None) -> int:
+    """The chair first, then the vice-chair, then everyone else (as minutes list them)."""
+    text = (role or "").lower()
+    if "vice" in text and "chair" in text:
+        return 1
+    return 0 if "chair" in text else 2
 
 
 # --- people ----------------------------------------------------------------------------------

@@ -166,6 +166,7 @@ def test_gold_meetings(gold, client):
             for sub in fact["substitutes"]:
                 assert any(same_person(sub["substitute"], a) and same_person(sub["for"], b) for a, b in subs), sub
             assert any(same_person(fact["chair"], c) for c in _chair(client, meeting)), fact["chair"]
+            assert same_person(fact["chair"], meeting["present"][0]["name"])  # the chair is listed first
         for resolution in fact.get("resolutions", []):
             items = [r for r in meeting["resolutions"] if fuzz.ratio(r["item"].lower(), resolution["item"].lower()) >= 90]
             assert items, resolution
