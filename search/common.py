@@ -13,7 +13,7 @@ from typing import Any, Iterable
 
 from whoosh import query as wq
 
-from search.analysis import TOKEN_RE, day_number, year_of
+from search.analysis import day_number, year_of
 from search.base import EntityRef, IndexedPassage, SearchHit, SearchQuery, SearchResult
 from search.query import Request, highlight_terms, validate
 from search.snippets import make_snippet
@@ -32,9 +32,7 @@ def passage_fields(p: IndexedPassage) -> dict[str, Any]:
         "kind": p.kind,
         "title": p.title or "",
         "text": p.text or "",
-        # Each distinct word once: "did you mean" needs only which words occur in a passage
-        # (document frequency), and the analyser then handles a fraction of the tokens.
-        "spell": " ".join(dict.fromkeys(TOKEN_RE.findall(f"{p.title or ''}\n{p.text or ''}"))),
+        "spell": f"{p.title or ''}\n{p.text or ''}",
         "committee": p.committee or "",
         "committee_id": p.committee or "",
         "council": p.council or "",

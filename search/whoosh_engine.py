@@ -14,7 +14,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.searching import Searcher
 
-from search.analysis import stemming_analyzer, words_analyzer
+from search.analysis import TOKEN_RE, stemming_analyzer, words_analyzer
 from search.base import IndexedPassage
 from search.common import FACET_FIELDS, FILTER_FIELDS, EngineIndex, Ranked, passage_fields
 from search.query import Request
@@ -201,6 +201,9 @@ class WhooshIndex(EngineIndex):
                         raise ValueError(f"passage {p.key!r} belongs to {p.document!r}, not {document!r}")
                     values = passage_fields(p)
                     values["entity"] = " ".join(values["entity"])
+                    # Each distinct word once: "did you mean" needs only which words occur in
+                    # a passage (document frequency), and whoosh's analyser is the slow part.
+                    values["spell"] = " ".join(dict.fromkeys(TOKEN_RE.findall(values["spell"])))
                     writer.add_document(**values)
         except BaseException:
             writer.cancel()
