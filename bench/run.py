@@ -1,0 +1,557 @@
+"""The benchmark harness: ingest, queries over HTTP and concurrency at each corpus size, with baselines.
+
+    python bench/run.py --docs 1000 10000 --engines whoosh tantivy     # results appended to docs/benchmarks.md
+    python bench/run.py --docs 100 --engines whoosh --load-seconds 3 --no-append   # a quick look
+
+For each size the sample corpus is scaled (bench/scale.py) once; for each size and engine, each
+step runs in a fresh subprocess so its peak RSS is its own:
+
+* ingest: ``councilgraph.pipeline.ingest_paths`` end to end (documents/s; read+clean, extract,
+  graph, index seconds as the pipeline reports them), triples, passages, disk used, peak RSS.
+  The passages the pipeline indexed are written to a JSONL file on the way (a wrapper around
+  ``graph.passages.passages_for``), for the baselines.
+* baselines, same run: the same passage texts indexed with whoosh's and tantivy's plain APIs
+  (key, title, body; one writer, one commit), and the store's N-Quads (``Store.dump``) bulk-loaded
+  into a fresh on-disk ``pyoxigraph.Store``. Ratios are ours / raw.
+* queries: ``python -m councilgraph.cli serve`` (waitress, as deployed) on a loopback port;
+  sequential p50/p99 over HTTP per question, ``/healthz`` as the framework floor, and the same
+  question asked of the engine directly in-process (search index ``.search``,
+  ``graph.queries``, a pyoxigraph query on the snapshot).
+* concurrency: requests/s at 16 keep-alive connections (bench/http_load.py), ``--load-seconds`` each.
+
+The sample corpus ingest from a cold start of the command (``councilgraph ingest`` on a fresh
+data dir, median of 3 timed subprocesses) is measured once per run.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shlex
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "corpus"
+DOC = ROOT / "docs" / "benchmarks.md"
+
+SEARCHES = {  # words of council papers in general, not of the sample documents
+    "search_terms": {"q": "school improvement"},
+    "search_phrase": {"q": '"school improvement"'},
+    "search_filter": {"q": "school", "kind": "inspection", "from": "2000-01-01"},
+}
+
+
+# --- helpers ------------------------------------------------------------------------------------------
+
+def peak_rss_mb() -> float:
+    """This process's peak resident set (Linux reports ru_maxrss in KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def disk_usage(path: Path) -> dict[str, int]:
+    """Bytes under path, in total and per top-level entry."""
+    out: dict[str, int] = {"total": 0}
+    if not path.exists():
+        return out
+    for entry in path.iterdir():
+        size = entry.stat().st_size if entry.is_file() else sum(
+            p.stat().st_size for p in entry.rglob("*") if p.is_file())
+        out[entry.name] = size
+        out["total"] += size
+    return out
+
+
+def percentiles(ms: list[float]) -> dict[str, float | None]:
+    from bench.http_load import percentile
+
+    return {"n": len(ms), "p50_ms": _r(percentile(ms, 0.5)), "p99_ms": _r(percentile(ms, 0.99))}
+
+
+def _r(x: float | None, digits: int = 2) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def settings_for(data: Path, engine: str) -> dict[str, Any]:
+    from councilgraph.settings import load_settings
+
+    return load_settings({"data_dir": str(data), "search_engine": engine}, environ={})
+
+
+def child(mode: str, *args: str, timeout: float = 7200) -> dict[str, Any]:
+    """Run one step in a fresh interpreter; it prints one JSON line last."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, *args]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"step {mode} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def timed_repeat(fn: Callable[[], Any], *, count: int, seconds: float, warmup: int = 1) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out: list[float] = []
+    stop = time.perf_counter() + seconds
+    while len(out) < count and time.perf_counter() < stop:
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+# --- child steps ------------------------------------------------------------------------------------------
+
+def step_ingest(docs: str, data: str, engine: str, passages_out: str) -> dict[str, Any]:
+    import graph.passages as passages_module
+    from councilgraph.pipeline import discover, ingest_paths
+
+    captured: list[dict[str, str]] = []
+    original = passages_module.passages_for
+
+    def recording(*a: Any, **k: Any):
+        result = original(*a, **k)
+        captured.extend({"key": p.key, "title": p.title, "text": p.text} for p in result)
+        return result
+
+    passages_module.passages_for = recording
+    files, _ = discover([docs])
+    t0 = time.perf_counter()
+    report = ingest_paths([docs], settings_for(Path(data), engine))
+    wall = time.perf_counter() - t0
+    passages_module.passages_for = original
+    with open(passages_out, "w", encoding="utf-8") as fh:
+        for row in captured:
+            fh.write(json.dumps(row) + "\n")
+    return {
+        "documents": len(files), "statuses": report.by_status(), "wall_s": wall,
+        "docs_per_s": len(files) / wall if wall else None,
+        "phases_s": report.seconds, "triples": report.triples, "passages": report.passages,
+        "peak_rss_mb": peak_rss_mb(), "disk": disk_usage(Path(data)),
+        "failed": [(o.name, o.reason) for o in report.failed][:5],
+    }
+
+
+def _read_passages(path: str) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def step_raw_whoosh(passages: str, target: str) -> dict[str, Any]:
+    from whoosh import index as windex
+    from whoosh.fields import ID, TEXT, Schema
+
+    rows = _read_passages(passages)
+    shutil.rmtree(target, ignore_errors=True)
+    Path(target).mkdir(parents=True)
+    t0 = time.perf_counter()
+    ix = windex.create_in(target, Schema(key=ID(stored=True, unique=True), title=TEXT(stored=True),
+                                         body=TEXT(stored=True)))
+    writer = ix.writer()
+    for row in rows:
+        writer.add_document(key=row["key"], title=row["title"], body=row["text"])
+    writer.commit()
+    seconds = time.perf_counter() - t0
+    return {"passages": len(rows), "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
+            "disk": disk_usage(Path(target))["total"]}
+
+
+def step_raw_tantivy(passages: str, target: str) -> dict[str, Any]:
+    import tantivy
+
+    rows = _read_passages(passages)
+    shutil.rmtree(target, ignore_errors=True)
+    Path(target).mkdir(parents=True)
+    t0 = time.perf_counter()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("key", stored=True, tokenizer_name="raw")
+    builder.add_text_field("title", stored=True)
+    builder.add_text_field("body", stored=True)
+    index = tantivy.Index(builder.build(), path=target)
+    writer = index.writer()
+    for row in rows:
+        writer.add_document(tantivy.Document(key=row["key"], title=row["title"], body=row["text"]))
+    writer.commit()
+    writer.wait_merging_threads()
+    seconds = time.perf_counter() - t0
+    return {"passages": len(rows), "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
+            "disk": disk_usage(Path(target))["total"]}
+
+
+def snapshot_path(data: Path) -> Path:
+    manifest = json.loads((data / "manifest.json").read_text())
+    return data / manifest["snapshot"]
+
+
+def step_raw_oxigraph(data: str, target: str) -> dict[str, Any]:
+    import pyoxigraph
+
+    t0 = time.perf_counter()
+    source = pyoxigraph.Store.read_only(str(snapshot_path(Path(data))))
+    nquads = source.dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    dump_s = time.perf_counter() - t0
+    del source
+    shutil.rmtree(target, ignore_errors=True)
+    t0 = time.perf_counter()
+    store = pyoxigraph.Store(target)
+    store.bulk_load(nquads, format=pyoxigraph.RdfFormat.N_QUADS)
+    store.flush()
+    seconds = time.perf_counter() - t0
+    quads = len(store)
+    del store
+    return {"quads": quads, "nquads_mb": len(nquads) / 1e6, "dump_s": dump_s, "seconds": seconds,
+            "peak_rss_mb": peak_rss_mb(), "disk": disk_usage(Path(target))["total"]}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data: Path, engine: str, port: int, log: Path) -> subprocess.Popen:
+    """`councilgraph serve` (waitress) in its own process; returns once /healthz answers."""
+    cmd = [sys.executable, "-m", "councilgraph.cli", "serve", "--data", str(data), "--engine", engine,
+           "--port", str(port)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited ({proc.returncode}); see {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.terminate()
+    raise RuntimeError("server did not answer /healthz within 120 s")
+
+
+def stop_server(proc: subprocess.Popen) -> float | None:
+    """Stop the server we started; returns its peak RSS (VmHWM) in MB."""
+    peak = None
+    try:
+        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peak = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return peak
+
+
+def pick_targets(data: Path, engine: str) -> dict[str, Any]:
+    """Query parameters taken from the data itself: the busiest inspector, a meeting, a school."""
+    from collections import Counter
+
+    from councilgraph.data import DataDir
+    from graph.iris import meeting_key
+    from graph.queries import find_inspections, find_meetings
+
+    store = DataDir(settings_for(data, engine)).open_graph()
+    try:
+        inspections = find_inspections(store)
+        meetings = find_meetings(store)
+    finally:
+        store.close()
+    inspectors = Counter(i["inspector"]["name"] for i in inspections if i["inspector"]["name"])
+    inspector = sorted(inspectors.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if inspectors else "Smith"
+    school = inspections[0]["school"]["id"] if inspections else None
+    key = meeting_key(meetings[len(meetings) // 2]["id"]) if meetings else None
+    return {"inspector": inspector, "inspector_inspections": inspectors.get(inspector, 0), "school": school,
+            "meeting": key, "inspections": len(inspections), "meetings": len(meetings)}
+
+
+def inspector_sparql(name: str) -> str:
+    """Schools graded by an inspector, with the name bound in the triple pattern (not a FILTER)."""
+    from graph.vocab import PREFIXES
+
+    header = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in ("cg", "prov", "foaf", "rdfs", "skos"))
+    return header + f"""SELECT ?school ?name ?grade WHERE {{
+  ?inspector foaf:name {json.dumps(name)} .
+  ?i prov:qualifiedAssociation [ prov:agent ?inspector ] ; cg:school ?school .
+  ?school rdfs:label ?name .
+  OPTIONAL {{ ?i cg:grade/skos:prefLabel ?grade }}
+}}"""
+
+
+def step_queries(data: str, engine: str, count: str, seconds: str, load_seconds: str, server_log: str) -> dict[str, Any]:
+    import pyoxigraph
+
+    from bench.http_load import run_load
+    from councilgraph.data import DataDir
+    from graph import queries
+    from search import SearchQuery
+
+    data_path, n, per, load_s = Path(data), int(count), float(seconds), float(load_seconds)
+    targets = pick_targets(data_path, engine)
+    sparql = inspector_sparql(targets["inspector"])
+    q = urllib.parse.quote
+    http_paths: dict[str, str] = {"healthz": "/healthz"}
+    for name, params in SEARCHES.items():
+        http_paths[name] = "/api/search?" + urllib.parse.urlencode(params)
+    http_paths["inspections"] = "/api/inspections?inspector=" + q(targets["inspector"])
+    if targets["meeting"]:
+        http_paths["meeting"] = "/api/meetings/" + targets["meeting"]
+    if targets["school"]:
+        http_paths["entity"] = "/api/entity?id=" + q(targets["school"], safe="")
+    http_paths["sparql"] = "/sparql?query=" + q(sparql, safe="")
+
+    port = free_port()
+    server = start_server(data_path, engine, port, Path(server_log))
+    base = f"http://127.0.0.1:{port}"
+    results: dict[str, Any] = {"targets": targets, "http": {}, "direct": {}, "concurrency": {}}
+    try:
+        for name, path in http_paths.items():
+            log(f"  http {name}")
+            try:
+                for _ in range(1):  # warm up
+                    urllib.request.urlopen(base + path, timeout=60).read()
+            except OSError as exc:
+                results["http"][name] = {"n": 0, "p50_ms": None, "p99_ms": None, "errors": 1,
+                                         "path": path[:120], "failure": f"{type(exc).__name__}: {exc}"}
+                continue
+            tally = run_load(base, [path], connections=1, seconds=per, max_requests=n, timeout=60)
+            results["http"][name] = {**percentiles(tally.latencies_ms), "errors": tally.errors + tally.client_errors,
+                                     "path": path[:120]}
+        for name in ("entity", "inspections", "healthz"):
+            if name in http_paths:
+                tally = run_load(base, [http_paths[name]], connections=16, seconds=load_s, timeout=60)
+                results["concurrency"][name] = tally.summary()
+    finally:
+        results["server_peak_rss_mb"] = stop_server(server)
+
+    # The same questions asked of the engines in this process, with nothing in between.
+    data_dir = DataDir(settings_for(data_path, engine))
+    index, store = data_dir.open_index(), data_dir.open_graph()
+    try:
+        for name, params in SEARCHES.items():
+            sq = SearchQuery(q=params["q"], kind=params.get("kind"), date_from=params.get("from"))
+            results["direct"][name] = percentiles(timed_repeat(lambda: index.search(sq), count=n, seconds=per))
+        results["direct"]["inspections"] = percentiles(timed_repeat(
+            lambda: queries.find_inspections(store, inspector=targets["inspector"]), count=n, seconds=per))
+        if targets["meeting"]:
+            results["direct"]["meeting"] = percentiles(timed_repeat(
+                lambda: queries.meeting_detail(store, targets["meeting"]), count=n, seconds=per))
+        if targets["school"]:
+            results["direct"]["entity"] = percentiles(timed_repeat(
+                lambda: queries.describe_entity(store, targets["school"]), count=n, seconds=per))
+    finally:
+        index.close()
+        store.close()
+    ox = pyoxigraph.Store.read_only(str(snapshot_path(data_path)))
+    results["direct"]["sparql"] = percentiles(timed_repeat(
+        lambda: list(ox.query(sparql, use_default_graph_as_union=True)), count=n, seconds=per))
+    results["sparql_rows"] = len(list(ox.query(sparql, use_default_graph_as_union=True)))
+    return results
+
+
+def cold_corpus_ingest(workdir: Path, runs: int = 3) -> dict[str, Any]:
+    """`councilgraph ingest ../shared/corpus` on a fresh data dir, wall time of the whole command."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    times = []
+    for i in range(runs):
+        data = workdir / f"cold-{i}"
+        shutil.rmtree(data, ignore_errors=True)
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "councilgraph.cli", "ingest", str(CORPUS), "--data", str(data)],
+                              cwd=ROOT, env=env, capture_output=True, text=True)
+        times.append(time.perf_counter() - t0)
+        if proc.returncode != 0:
+            raise RuntimeError(f"corpus ingest failed: {proc.stderr[-2000:]}")
+        shutil.rmtree(data, ignore_errors=True)
+    return {"runs_s": [round(t, 2) for t in times], "median_s": round(statistics.median(times), 2)}
+
+
+# --- the parent ---------------------------------------------------------------------------------------------
+
+def machine() -> dict[str, Any]:
+    from importlib import metadata
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    versions = {"python": platform.python_version()}
+    for dist in ("rdflib", "oxrdflib", "pyoxigraph", "Whoosh-Reloaded", "Whoosh", "tantivy", "flask", "waitress"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            pass
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    return {"nproc": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu, "versions": versions,
+            "commit": commit}
+
+
+def run_size(n: int, engines: list[str], workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
+    from bench.scale import scale_corpus
+
+    docs = workdir / f"docs-{n}"
+    shutil.rmtree(docs, ignore_errors=True)
+    t0 = time.perf_counter()
+    scale_corpus(n, docs, seed=args.seed)
+    out: dict[str, Any] = {"documents": n, "scale_s": round(time.perf_counter() - t0, 1),
+                           "docs_mb": round(sum(p.stat().st_size for p in docs.iterdir()) / 1e6, 1), "engines": {}}
+    for engine in engines:
+        data = workdir / f"data-{n}-{engine}"
+        shutil.rmtree(data, ignore_errors=True)
+        passages = workdir / f"passages-{n}-{engine}.jsonl"
+        log(f"[{n} docs, {engine}] ingest")
+        res: dict[str, Any] = {"ingest": child("ingest", str(docs), str(data), engine, str(passages))}
+        log(f"[{n} docs, {engine}] raw baselines")
+        raw_engine = {"whoosh": step_raw_whoosh, "tantivy": step_raw_tantivy}
+        res["raw_index"] = {e: child(f"raw_{e}", str(passages), str(workdir / f"raw-{e}-{n}")) for e in raw_engine}
+        res["raw_oxigraph"] = child("raw_oxigraph", str(data), str(workdir / f"raw-ox-{n}"))
+        log(f"[{n} docs, {engine}] queries")
+        res["queries"] = child("queries", str(data), engine, str(args.count), str(args.seconds),
+                               str(args.load_seconds), str(workdir / f"server-{n}-{engine}.log"))
+        out["engines"][engine] = res
+        for path in (workdir / f"raw-whoosh-{n}", workdir / f"raw-tantivy-{n}", workdir / f"raw-ox-{n}"):
+            shutil.rmtree(path, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(data, ignore_errors=True)
+    if not args.keep:
+        shutil.rmtree(docs, ignore_errors=True)
+    return out
+
+
+def log(message: str) -> None:
+    print(f"{datetime.now():%H:%M:%S} {message}", file=sys.stderr, flush=True)
+
+
+def _ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.1f}×" if a and b else "–"
+
+
+def _ms(x: float | None) -> str:
+    return "–" if x is None else (f"{x:.1f}" if x < 100 else f"{x:.0f}")
+
+
+def render(results: dict[str, Any]) -> str:
+    m = results["machine"]
+    lines = [
+        f"## Run of {results['date']} (bench/run.py)",
+        "",
+        f"Command: `{results['command']}`",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, shared with other work while it ran. "
+        f"Commit {m['commit']}. Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
+        "",
+    ]
+    cold = results.get("cold_ingest")
+    if cold:
+        lines += [f"Sample corpus (2 documents), `councilgraph ingest ../shared/corpus` on a fresh data dir, whole "
+                  f"command from a cold interpreter: median {cold['median_s']} s (runs {cold['runs_s']}; target < 2 s).", ""]
+    lines += ["### Ingest", "",
+              "| docs | engine | docs/s | wall s | read | extract | graph | index | triples | passages | disk MB | peak RSS MB |"
+              " raw index s (whoosh / tantivy) | ours index ÷ raw same engine | raw bulk_load s | ours graph ÷ bulk_load |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for size in results["sizes"]:
+        for engine, r in size["engines"].items():
+            ing, ph = r["ingest"], r["ingest"]["phases_s"]
+            raw = r["raw_index"]
+            raw_s = " / ".join(f"{raw[e]['seconds']:.2f}" if e in raw else "–" for e in ("whoosh", "tantivy"))
+            same = raw.get(engine, {}).get("seconds")
+            ox = r["raw_oxigraph"]
+            lines.append(
+                f"| {size['documents']} | {engine} | {ing['docs_per_s']:.1f} | {ing['wall_s']:.1f} | {ph.get('read', 0):.1f} | "
+                f"{ph.get('extract', 0):.1f} | {ph.get('graph', 0):.1f} | {ph.get('index', 0):.1f} | {ing['triples']:,} | "
+                f"{ing['passages']:,} | {ing['disk']['total'] / 1e6:.0f} | {ing['peak_rss_mb']:.0f} | {raw_s} | "
+                f"{_ratio(ph.get('index'), same)} | {ox['seconds']:.2f} ({ox['quads']:,} quads) | {_ratio(ph.get('graph'), ox['seconds'])} |")
+    lines += ["", "Phases as the pipeline times them: *graph* includes building each document's rdflib graph, "
+              "the Oxigraph transaction and the end-of-run snapshot; *index* includes making the passages. "
+              "Raw baselines index only key/title/body of the same passages with the library's plain API; "
+              "bulk_load loads the same quads (N-Quads dumped from the store) into a fresh on-disk store.", ""]
+    lines += ["### Queries through HTTP (waitress, `councilgraph serve`), sequential, one keep-alive connection", "",
+              "| docs | engine | question | HTTP p50 ms | HTTP p99 ms | direct p50 ms | direct p99 ms | HTTP ÷ direct (p50) | n |",
+              "|---|---|---|---|---|---|---|---|---|"]
+    for size in results["sizes"]:
+        for engine, r in size["engines"].items():
+            qr = r["queries"]
+            for name, h in qr["http"].items():
+                d = qr["direct"].get(name, {})
+                lines.append(f"| {size['documents']} | {engine} | {name} | {_ms(h['p50_ms'])} | {_ms(h['p99_ms'])} | "
+                             f"{_ms(d.get('p50_ms'))} | {_ms(d.get('p99_ms'))} | {_ratio(h['p50_ms'], d.get('p50_ms'))} | {h['n']} |")
+    lines += ["", "Direct: search → the engine's `SearchIndex.search`; inspections / meeting / entity → "
+              "`graph.queries` over the read-only snapshot (rdflib + oxrdflib); sparql → pyoxigraph `Store.query` on "
+              "the snapshot. `healthz` is the framework floor (it also counts triples and passages).", ""]
+    lines += ["### Concurrency: 16 keep-alive connections on loopback", "",
+              "| docs | engine | route | req/s | p50 ms | p99 ms | requests | errors |", "|---|---|---|---|---|---|---|---|"]
+    for size in results["sizes"]:
+        for engine, r in size["engines"].items():
+            for name, c in r["queries"]["concurrency"].items():
+                lines.append(f"| {size['documents']} | {engine} | {name} | {c['rps']:.0f} | {_ms(c['p50_ms'])} | "
+                             f"{_ms(c['p99_ms'])} | {c['count']} | {c['errors'] + c['client_errors']} |")
+    lines += ["", "Server peak RSS while serving (VmHWM): " + "; ".join(
+        f"{s['documents']} docs {e}: {r['queries'].get('server_peak_rss_mb') or 0:.0f} MB"
+        for s in results["sizes"] for e, r in s["engines"].items()) + ".", ""]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, nargs="+", default=[1000])
+    parser.add_argument("--engines", nargs="+", default=["whoosh"], choices=["whoosh", "tantivy"])
+    parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "run")
+    parser.add_argument("--count", type=int, default=200, help="requests per sequential latency figure (at most)")
+    parser.add_argument("--seconds", type=float, default=5.0, help="time bound of each sequential latency figure")
+    parser.add_argument("--load-seconds", type=float, default=10.0, help="duration of each concurrency figure")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-cold", action="store_true", help="skip the sample-corpus cold-start ingest")
+    parser.add_argument("--no-append", action="store_true", help="print the results instead of appending them")
+    parser.add_argument("--keep", action="store_true", help="keep scaled documents and data dirs")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        mode, rest = args.child[0], args.child[1:]
+        steps = {"ingest": step_ingest, "raw_whoosh": step_raw_whoosh, "raw_tantivy": step_raw_tantivy,
+                 "raw_oxigraph": step_raw_oxigraph, "queries": step_queries}
+        print(json.dumps(steps[mode](*rest), default=str))
+        return
+
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    command = "python bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    results: dict[str, Any] = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                               "command": command, "machine": machine(), "sizes": []}
+    if not args.no_cold:
+        log("sample corpus, cold command")
+        results["cold_ingest"] = cold_corpus_ingest(args.workdir)
+    for n in args.docs:
+        results["sizes"].append(run_size(n, args.engines, args.workdir, args))
+    (args.workdir / "results.json").write_text(json.dumps(results, indent=1, default=str))
+    text = render(results)
+    if args.no_append:
+        print(text)
+    else:
+        if not DOC.exists():
+            DOC.write_text("# Benchmarks\n\nEvery figure below comes from the run whose command it is listed under.\n\n")
+        with open(DOC, "a", encoding="utf-8") as fh:
+            fh.write("\n" + text)
+        print(text)
+        log(f"appended to {DOC.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
