@@ -163,10 +163,14 @@ class _Builder:
         self.add(node, FOAF.name, canonical.full)
         self.add(node, RDFS.label, ref.label)
         self.add(node, CG.nameKey, person_key(canonical.full))
-        self.add(node, FOAF.givenName, canonical.given if ref.resolved else None)
-        self.add(node, FOAF.familyName, canonical.family)
-        if canonical.family:
-            self.add(node, CG.familyNameKey, person_key(canonical.family))
+        if name.uncertain and not name.surname_only and not self.context.people.knows(canonical.full):
+            # One name or two? Kept whole as printed, and not split into given and family name.
+            self.add(node, CG.uncertainName, Literal(True))
+        else:
+            self.add(node, FOAF.givenName, canonical.given if ref.resolved else None)
+            self.add(node, FOAF.familyName, canonical.family)
+            if canonical.family:
+                self.add(node, CG.familyNameKey, person_key(canonical.family))
         for h in name.honorifics:
             self.add(node, CG.honorific, h)
         for h in name.honours:

@@ -129,6 +129,10 @@ class PeopleIndex:
             )
         return Resolution(name, False, tuple(k.full for k in candidates))
 
+    def knows(self, full_name: str) -> bool:
+        """True when some document printed this full name where it could only be one person's name."""
+        return person_key(full_name) in self._people
+
     def possible_duplicates(self) -> list[tuple[str, str, float]]:
         """Pairs of near-identical full names kept apart (same given name, similar family name)."""
         people = sorted(self._people.values(), key=lambda k: k.full)

@@ -304,6 +304,8 @@ def parse_people_list(text: str, *, honorific: str | None = None) -> list[Person
         people.append((person, in_run))
         if in_run and sep == "and":
             in_run = False  # "Councillors A, B and C, Jane Doe, ...": the run ended at C
+    # A list given its title by the caller (``honorific``) is one run of that title throughout.
+    people = [(p, inside or honorific is not None) for p, inside in people]
     run = [p for p, inside in people if inside]
     surnames = sum(1 for p in run if p.surname_only)
     out = []

@@ -67,6 +67,7 @@ class CG(DefinedNamespace):
     honorific: URIRef
     honour: URIRef
     unresolved: URIRef
+    uncertainName: URIRef
     fileName: URIRef
     checksum: URIRef
     documentKind: URIRef

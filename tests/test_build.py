@@ -303,3 +303,27 @@ def test_a_passage_points_first_at_the_record_it_came_from():
     for p in (p for x in extractions for p in passages_for(x, context)):
         if p.kind in own_type:
             assert p.entities[0].type == own_type[p.kind], (p.kind, p.entities)
+
+
+def test_a_name_that_may_be_two_is_flagged_unless_another_mention_settles_it():
+    from graph.records import Attendance, DocumentInfo, Extraction, Membership, MeetingRef, PersonName, Provenance
+
+    src = Provenance("m.txt", 1, 0, 10)
+    ref = MeetingRef("Planning Committee", "2024-03-05")
+
+    def listed(full):
+        return PersonName(text=full, full=full, honorifics=("Councillor",), uncertain=True)
+
+    extraction = Extraction(
+        DocumentInfo("m.txt", "x", "Example Council", None, "minutes", None),
+        attendance=[Attendance(ref, listed("Ash Bourne"), "apologies", src), Attendance(ref, listed("Cole Dane"), "present", src)],
+        memberships=[Membership("Planning Committee", PersonName(text="Councillor Cole Dane", full="Cole Dane", given="Cole",
+                                                                 family="Dane", honorifics=("Councillor",)), "member", src)],
+    )
+    store, context = load([extraction])
+    graph = union(store)
+    ash, cole = (URIRef(f"{BASE}/id/person/{slug}") for slug in ("ash-bourne", "cole-dane"))
+    assert (ash, CG.uncertainName, Literal(True)) in graph
+    assert (ash, FOAF.givenName, None) not in graph  # not split by guesswork
+    assert (cole, CG.uncertainName, None) not in graph
+    assert (cole, FOAF.givenName, Literal("Cole")) in graph

@@ -208,3 +208,12 @@ def test_person_round_trip(title, parts, honour):
     assert person.full == name or name.split()[0].lower() in {t.lower() for t in ("Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Sir", "Dame", "Father", "Fr", "Rev", "Revd", "Reverend", "Professor", "Prof", "Lord", "Lady", "Cc", "Cllr", "Councillor")}
     assert person.honours == ((honour.strip(),) if honour else ()) or person.full != name
     assert person.surname_only == (len(person.full.split()) == 1)
+
+
+def test_two_word_entry_in_a_councillors_list_is_flagged_however_the_title_is_given():
+    from graph.values import parse_people_list
+
+    for people in (parse_people_list("Councillors Ash Bourne, Carr and Dane"),
+                   parse_people_list("Ash Bourne, Carr and Dane", honorific="Councillor")):
+        assert [(p.full, p.uncertain) for p in people] == [("Ash Bourne", True), ("Carr", False), ("Dane", False)]
+        assert all(p.is_councillor for p in people)
