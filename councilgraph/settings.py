@@ -39,7 +39,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address `councilgraph serve` binds to."),
     Setting("port", 8000, "Port `councilgraph serve` listens on.", int),
     Setting("threads", 8, "Worker threads of the production WSGI server (waitress).", int),
-    Setting("admin_token", "", "Token that enables POST /api/admin/ingest (empty = the route is disabled).", str),
 )
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}
