@@ -98,7 +98,8 @@ def run_load(data_dir: str | Path, seconds: float = 60.0, clients: int = 32, *, 
             out["ingest_s"] = round(time.time() - out.pop("ingest_started"), 1)
             out["ingest_finished_during_load"] = out["ingest_s"] <= seconds
             try:
-                out["ingest_documents"] = json.loads(stdout)["documents"]
+                statuses = json.loads(stdout)["documents"]
+                out["ingest_documents"] = f"{sum(statuses.values())} ({', '.join(f'{n} {k}' for k, n in statuses.items())})"
             except (ValueError, KeyError):
                 out["ingest_stderr"] = stderr[-500:]
             time.sleep(1.5)
