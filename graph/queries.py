@@ -39,9 +39,9 @@ def _check_date(value: str | None, name: str) -> None:
         raise ValueError(f"{name} must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
 
 
-def _rows(store: GraphStore, body: str) -> list[dict[str, Any]]:
+def _rows(store: GraphStore, body: str, *, union_default_graph: bool = True) -> list[dict[str, Any]]:
     """Run a SELECT; rows as dicts of variable -> python value (IRIs and dates as strings)."""
-    result = store.query(sparql_prefixes() + body)
+    result = store.query(sparql_prefixes() + body, union_default_graph=union_default_graph)
     out = []
     for row in result:
         item: dict[str, Any] = {}
@@ -94,56 +94,87 @@ def _natural(text: str | None) -> tuple:
 
 
 # --- inspections ------------------------------------------------------------------------
+_INSPECTION_FACTS = {
+    "school": "?s cg:school ?v",
+    "schoolName": "?s cg:school/rdfs:label ?v",
+    "start": "?s schema:startDate ?v",
+    "end": "?s schema:endDate ?v",
+    "type": "?s cg:inspectionType ?v",
+    "grade": "?s cg:grade/skos:prefLabel ?v",
+    "previousGrade": "?s cg:previousGrade/skos:prefLabel ?v",
+    "previousDate": "?s cg:previousInspectionDate ?v",
+    "document": "?s prov:wasDerivedFrom/cg:fileName ?v",
+    "page": "?s cg:page ?v",
+    "inspector": "?s prov:qualifiedAssociation ?lead . ?lead prov:hadRole cg:LeadInspector ; prov:agent ?v",
+    "inspectorName": "?s prov:qualifiedAssociation ?lead . ?lead prov:hadRole cg:LeadInspector ; prov:agent/foaf:name ?v",
+    "honour": "?s prov:qualifiedAssociation ?lead . ?lead prov:hadRole cg:LeadInspector ; cg:honour ?v",
+}
+
+
+def facts_of(store: GraphStore, described: list[tuple[str, str]], facts: dict[str, str], *, batch: int = 400
+             ) -> dict[str, dict[str, list[Any]]]:
+    """Several facts of many subjects, each read from one document graph that describes it.
+
+    ``described`` pairs a subject with a graph holding its record; the result maps subject ->
+    fact name -> sorted distinct values. Each fact is a UNION branch inside that graph: asked side
+    by side (OPTIONAL after OPTIONAL) over the union of graphs, a record repeated in several
+    documents would multiply its values into a cross product.
+    """
+    out: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    branches = " UNION ".join(f'{{ GRAPH ?g {{ {pattern} }} BIND("{name}" AS ?k) }}' for name, pattern in facts.items())
+    for i in range(0, len(described), batch):
+        values = " ".join(f"({_iri(s)} {_iri(g)})" for s, g in described[i:i + batch])
+        query = f"SELECT ?s ?k ?v WHERE {{ VALUES (?s ?g) {{ {values} }} {branches} }}"
+        for row in _rows(store, query, union_default_graph=False):
+            out[row["s"]][row["k"]].add(row["v"])
+    return {subject: {k: sorted(v, key=str) for k, v in by_fact.items()} for subject, by_fact in out.items()}
+
+
 def find_inspections(store: GraphStore, *, inspector: str | None = None, school: str | None = None,
                      grade: str | None = None, type: str | None = None, hmi: bool | None = None,  # noqa: A002
                      date_from: str | None = None, date_to: str | None = None) -> list[dict]:
-    """Inspections with school, lead inspector, dates, grade and previous grade, oldest first."""
+    """Inspections with school, lead inspector, dates, grade and previous grade, oldest first.
+
+    First the inspections that match (names bound by key in the pattern), then their facts.
+    """
     _check_date(date_from, "from")
     _check_date(date_to, "to")
     where = []
     if inspector:
         where.append(_person_pattern("?inspector", inspector))
+        where.append("?i prov:qualifiedAssociation ?lead . ?lead prov:agent ?inspector ; prov:hadRole cg:LeadInspector .")
     if school:
-        where.append(f"?school cg:nameKey {_lit(school_key(school))} .")
+        where.append(f"?school cg:nameKey {_lit(school_key(school))} . ?i cg:school ?school .")
     if grade:
         concept = grade_concept(grade)
         if concept is None:
             raise ValueError(f"unknown grade {grade!r}")
         where.append(f"?i cg:grade <{concept}> .")
-    where.append("""
-        ?i a cg:Inspection ; cg:school ?school ; schema:startDate ?start ;
-           prov:qualifiedAssociation ?lead . ?lead prov:agent ?inspector ; prov:hadRole cg:LeadInspector .
-        ?school rdfs:label ?schoolName .
-        ?inspector foaf:name ?inspectorName .
-        OPTIONAL { ?lead cg:honour ?honour }
-        OPTIONAL { ?i schema:endDate ?end }
-        OPTIONAL { ?i cg:inspectionType ?type }
-        OPTIONAL { ?i cg:grade/skos:prefLabel ?grade }
-        OPTIONAL { ?i cg:previousGrade/skos:prefLabel ?previousGrade }
-        OPTIONAL { ?i cg:previousInspectionDate ?previousDate }
-        OPTIONAL { ?i prov:wasDerivedFrom/cg:fileName ?document }
-        OPTIONAL { ?i cg:page ?page }""")
+    where.append("GRAPH ?g { ?i a cg:Inspection }")
+    if date_from or date_to:
+        where.append("?i schema:startDate ?start .")
     if date_from:
         where.append(f"FILTER(STR(?start) >= {_lit(date_from)})")
     if date_to:
         where.append(f"FILTER(SUBSTR(STR(?start), 1, {len(date_to)}) <= {_lit(date_to)})")
-    rows = _rows(store, "SELECT * WHERE {" + "\n".join(where) + "}")
+    query = "SELECT ?i (MIN(STR(?g)) AS ?graph) WHERE {" + "\n".join(where) + "} GROUP BY ?i"
+    matching = [(row["i"], row["graph"]) for row in _rows(store, query)]
     results = []
-    for iri, group in _group(rows, "i").items():
-        is_hmi = any("hmi" in str(h).lower() for h in _all(group, "honour"))
+    for iri, f in facts_of(store, matching, _INSPECTION_FACTS).items():
+        one = lambda name: (f.get(name) or [None])[0]  # noqa: E731
+        is_hmi = any("hmi" in str(h).lower() for h in f.get("honour", []))
         if hmi is not None and is_hmi != hmi:
             continue
-        kind = _first(group, "type")
+        kind = one("type")
         if type and (kind or "").lower() != type.lower():
             continue
         results.append({
             "id": iri,
-            "school": {"id": _first(group, "school"), "name": _best(_all(group, "schoolName"))},
-            "inspector": {"id": _first(group, "inspector"), "name": _first(group, "inspectorName"), "hmi": is_hmi},
-            "start": _first(group, "start"), "end": _first(group, "end"), "type": kind,
-            "grade": _first(group, "grade"), "previous_grade": _first(group, "previousGrade"),
-            "previous_date": _first(group, "previousDate"),
-            "document": _first(group, "document"), "page": _first(group, "page"),
+            "school": {"id": one("school"), "name": _best(f.get("schoolName", []))},
+            "inspector": {"id": one("inspector"), "name": one("inspectorName"), "hmi": is_hmi},
+            "start": one("start"), "end": one("end"), "type": kind,
+            "grade": one("grade"), "previous_grade": one("previousGrade"), "previous_date": one("previousDate"),
+            "document": one("document"), "page": one("page"),
         })
     return sorted(results, key=lambda r: (r["start"] or "", r["school"]["name"] or ""))
 
