@@ -290,8 +290,10 @@ def find_people(store: GraphStore, *, name: str | None = None, role: str | None 
     if not people:
         return []
     values = " ".join(_iri(p) for p in people)
-    members = _rows(store, f"""SELECT ?p ?ms ?c ?cName ?role WHERE {{ VALUES ?p {{ {values} }}
-        ?ms org:member ?p ; org:organization ?c ; cg:roleLabel ?role . ?c rdfs:label ?cName }}""")
+    # Inside one graph at a time: a membership repeated in several documents must not multiply its labels.
+    members = _rows(store, f"""SELECT DISTINCT ?p ?ms ?c ?cName ?role WHERE {{ VALUES ?p {{ {values} }}
+        GRAPH ?g {{ ?ms org:member ?p ; org:organization ?c ; cg:roleLabel ?role . ?c rdfs:label ?cName }} }}""",
+                    union_default_graph=False)
     flags = _rows(store, f"""SELECT ?p ?honorific ?inspector ?officer ?attended ?apologies WHERE {{ VALUES ?p {{ {values} }}
         {{ ?p cg:honorific ?honorific }}
         UNION {{ ?a prov:agent ?p ; prov:hadRole cg:LeadInspector BIND(true AS ?inspector) }}
@@ -387,28 +389,35 @@ def reports(store: GraphStore, *, author: str | None = None, officer: str | None
     return sorted(results, key=lambda x: (x["meeting_date"] or "", x["title"] or ""))
 
 
+_DECISION_FACTS = {
+    "body": "?s cg:decidedBy ?v", "bodyName": "?s cg:decidedBy/rdfs:label ?v", "text": "?s schema:text ?v",
+    "date": "?s dcterms:date ?v", "subject": "?s dcterms:subject ?v", "effective": "?s cg:effectiveDate ?v",
+    "document": "?s prov:wasDerivedFrom/cg:fileName ?v", "page": "?s cg:page ?v",
+}
+
+
 def decisions(store: GraphStore, *, body: str | None = None, date_from: str | None = None,
               date_to: str | None = None) -> list[dict]:
     """Decisions (prose or notices) by deciding body and date range."""
     _check_date(date_from, "from")
     _check_date(date_to, "to")
-    where = []
+    where = ["GRAPH ?g { ?d a cg:Decision }"]
     if body:
-        where.append(f"?body cg:nameKey {_lit(committee_key(body))} .")
-    where.append("""?d a cg:Decision ; cg:decidedBy ?body ; schema:text ?text . ?body rdfs:label ?bodyName .
-        OPTIONAL { ?d dcterms:date ?date } OPTIONAL { ?d dcterms:subject ?subject }
-        OPTIONAL { ?d cg:effectiveDate ?effective }
-        OPTIONAL { ?d prov:wasDerivedFrom/cg:fileName ?document } OPTIONAL { ?d cg:page ?page }""")
+        where.append(f"?body cg:nameKey {_lit(committee_key(body))} . ?d cg:decidedBy ?body .")
+    if date_from or date_to:
+        where.append("?d dcterms:date ?date .")
     if date_from:
-        where.append(f"FILTER(BOUND(?date) && STR(?date) >= {_lit(date_from)})")
+        where.append(f"FILTER(STR(?date) >= {_lit(date_from)})")
     if date_to:
-        where.append(f"FILTER(BOUND(?date) && SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
-    rows = _rows(store, "SELECT * WHERE {" + "\n".join(where) + "}")
+        where.append(f"FILTER(SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
+    query = "SELECT ?d (MIN(STR(?g)) AS ?graph) WHERE {" + "\n".join(where) + "} GROUP BY ?d"
+    matching = [(row["d"], row["graph"]) for row in _rows(store, query)]
+    one = lambda f, name: (f.get(name) or [None])[0]  # noqa: E731
     results = [{
-        "id": d, "decided_by": {"id": _first(g, "body"), "name": _best(_all(g, "bodyName"))},
-        "date": _first(g, "date"), "subject": _first(g, "subject"), "text": _best(_all(g, "text")),
-        "effective": _first(g, "effective"), "document": _first(g, "document"), "page": _first(g, "page"),
-    } for d, g in _group(rows, "d").items()]
+        "id": d, "decided_by": {"id": one(f, "body"), "name": _best(f.get("bodyName", []))},
+        "date": one(f, "date"), "subject": one(f, "subject"), "text": _best(f.get("text", [])),
+        "effective": one(f, "effective"), "document": one(f, "document"), "page": one(f, "page"),
+    } for d, f in facts_of(store, matching, _DECISION_FACTS).items()]
     return sorted(results, key=lambda x: (x["date"] or "", x["id"]))
 
 
