@@ -111,7 +111,7 @@ class _Builder:
     def __post_init__(self) -> None:
         for prefix, iri in PREFIXES.items():
             self.graph.bind(prefix, iri)
-        self.minter = self.context.minter
+        self.minter = self.context.minter.for_council(self.extraction.document.council)
         self.doc_name = self.extraction.document.name
         self.doc = document_graph_iri(self.context, self.doc_name)
         self.council_name = self.extraction.document.council

@@ -98,6 +98,15 @@ def council_key(name: str) -> str:
     return " ".join(words) or " ".join(_words(name))
 
 
+_EXTERNAL_BODY_WORDS = {"ofsted", "inspectorate", "department", "commissioner", "secretary", "government",
+                        "ministry", "agency", "parliament", "dfe"}
+
+
+def is_council_body(name: str) -> bool:
+    """A council's own body (committee, cabinet, board, full council), not Ofsted or a government office."""
+    return not (set(committee_key(name).split()) & _EXTERNAL_BODY_WORDS)
+
+
 def short_hash(text: str) -> str:
     """Eight hex characters identifying a text, for records that have no natural name."""
     return hashlib.sha1(" ".join(text.split()).encode()).hexdigest()[:8]
@@ -114,8 +123,23 @@ def meeting_key(iri: str) -> str:
 class Minter:
     """Mints every entity IRI under ``{base}/id/``."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, council: str | None = None):
         self.base = base.rstrip("/")
+        self.scope = slugify(council_key(council)) if council else None
+
+    def for_council(self, council: str | None) -> "Minter":
+        """The minter for one council's documents: its bodies and meetings carry the council in their slug.
+
+        Two councils' ``Cabinet`` (or ``Planning Committee``) are different bodies; a document that
+        names no council mints unscoped IRIs, as nothing says whose body it is.
+        """
+        return Minter(self.base, council)
+
+    def _body_slug(self, name: str) -> str:
+        slug = slugify(committee_key(name))
+        if self.scope and is_council_body(name) and not slug.startswith(self.scope + "-"):
+            return f"{self.scope}-{slug}"
+        return slug
 
     def iri(self, kind: str, *parts: str) -> URIRef:
         """``{base}/id/{kind}/{part}/{part}...``; parts are slugified unless already slugs."""
@@ -125,11 +149,13 @@ class Minter:
     def person(self, name: PersonName, *, council: str | None) -> URIRef:
         """A person by full name; an unresolved surname-only councillor gets ``councillor-{surname}``.
 
-        ``council`` is accepted for symmetry with resolution; it does not enter the slug, so a
-        person keeps one IRI whether or not a document names its council.
+        A full name does not carry the council, so a person keeps one IRI whether or not a
+        document names its council; a bare surname does (``sefton-councillor-page``).
         """
-        if name.surname_only:
-            return self.iri("person", "councillor-" + slugify(person_key(name.full)))
+        if name.surname_only:  # known only as "Councillor X": one council's councillor, not everyone's
+            scope = slugify(council_key(council)) if council else self.scope
+            prefix = f"{scope}-councillor-" if scope else "councillor-"
+            return self.iri("person", prefix + slugify(person_key(name.full)))
         return self.iri("person", slugify(person_key(name.full)))
 
     def person_by_key(self, key: str) -> URIRef:
@@ -138,9 +164,9 @@ class Minter:
     def school(self, name: str) -> URIRef:
         return self.iri("school", slugify(school_key(name)))
 
-    def committee(self, name: str, *, council: str | None) -> URIRef:
-        """A committee by its normalised key (council not in the slug: see docs/graph.md)."""
-        return self.iri("committee", slugify(committee_key(name)))
+    def committee(self, name: str, *, council: str | None = None) -> URIRef:
+        """A committee by its normalised key, within the minter's council (see :meth:`for_council`)."""
+        return self.iri("committee", self._body_slug(name))
 
     def council(self, name: str) -> URIRef:
         return self.iri("council", slugify(council_key(name)))
@@ -149,14 +175,14 @@ class Minter:
         return self.iri("role", slugify(role))
 
     # --- meetings and their records ----------------------------------------------
-    def meeting(self, committee: str, date: str, *, council: str | None) -> URIRef:
-        return self.iri("meeting", slugify(committee_key(committee)), date)
+    def meeting(self, committee: str, date: str, *, council: str | None = None) -> URIRef:
+        return self.iri("meeting", self._body_slug(committee), date)
 
-    def meeting_for(self, ref: MeetingRef, *, council: str | None) -> URIRef:
-        return self.meeting(ref.committee, ref.date, council=council)
+    def meeting_for(self, ref: MeetingRef, *, council: str | None = None) -> URIRef:
+        return self.meeting(ref.committee, ref.date)
 
     def _meeting_parts(self, ref: MeetingRef) -> tuple[str, str]:
-        return slugify(committee_key(ref.committee)), ref.date
+        return self._body_slug(ref.committee), ref.date
 
     def agenda_item(self, ref: MeetingRef, number: str) -> URIRef:
         return self.iri("agenda-item", *self._meeting_parts(ref), slugify(number))
@@ -174,7 +200,7 @@ class Minter:
         return self.iri("declaration", *self._meeting_parts(ref), str(person).rsplit("/", 1)[1], short_hash(interest))
 
     def membership(self, committee: str, person: URIRef, role: str) -> URIRef:
-        return self.iri("membership", slugify(committee_key(committee)), str(person).rsplit("/", 1)[1], slugify(role))
+        return self.iri("membership", self._body_slug(committee), str(person).rsplit("/", 1)[1], slugify(role))
 
     # --- documents and their records ---------------------------------------------
     def document(self, name: str) -> URIRef:
@@ -194,7 +220,7 @@ class Minter:
         return self.iri("outcome", slugify(school_key(school)), self.document(document).rsplit("/", 1)[1])
 
     def decision(self, body: str, date: str | None, text: str) -> URIRef:
-        return self.iri("decision", slugify(committee_key(body)), date or "undated", short_hash(text))
+        return self.iri("decision", self._body_slug(body), date or "undated", short_hash(text))
 
     def work_programme_item(self, committee: str, date: str | None, item: str) -> URIRef:
-        return self.iri("work-programme-item", slugify(committee_key(committee)), date or "undated", slugify(item)[:80])
+        return self.iri("work-programme-item", self._body_slug(committee), date or "undated", slugify(item)[:80])

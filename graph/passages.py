@@ -14,7 +14,7 @@ class _Passages:
     def __init__(self, extraction: Extraction, context: BuildContext) -> None:
         self.x = extraction
         self.context = context
-        self.minter = context.minter
+        self.minter = context.minter.for_council(extraction.document.council)
         self.council = extraction.document.council
         self.doc = extraction.document.name
         self.out: list[IndexedPassage] = []

@@ -165,14 +165,14 @@ def test_same_entity_from_two_documents_is_one_iri():
     # the surname-only "Councillor Quill" of the minutes resolves to the cabinet member of the update
     assert (quill, FOAF.name, Literal("Alice Quill")) in graph
     assert (None, CG.alsoPresent, quill) in graph
-    assert not list(graph.triples((URIRef(f"{BASE}/id/person/councillor-quill"), None, None)))
+    assert not [s for s in graph.subjects(RDF.type, FOAF.Person) if str(s).endswith("councillor-quill")]
     # St Thomas "C of E Primary" (update) and "CE Primary School" (minutes): one school
     schools = {s for s in graph.subjects(RDF.type, SCHEMA.School) if "st-thomas" in s}
     assert schools == {URIRef(f"{BASE}/id/school/st-thomas-ce-primary-school")}
     assert {str(x) for x in graph.objects(next(iter(schools)), SKOS.altLabel)} == {
         "St Thomas C of E Primary", "St Thomas CE Primary School"}
     # the committee under its long and short names: one IRI, every alias kept
-    committees = set(graph.subjects(RDF.type, CG.Committee)) - {URIRef(f"{BASE}/id/committee/cabinet")}
+    committees = {c for c in graph.subjects(RDF.type, CG.Committee) if not str(c).endswith("-cabinet")}
     assert len(committees) == 1
     committee = next(iter(committees))
     assert len(set(graph.objects(committee, SKOS.altLabel))) == 2
@@ -187,7 +187,7 @@ def test_distinct_entities_stay_distinct():
     assert len(schools) == 2  # same saint, different places
     # a diocese representative "Owen Wren" is not "Councillor Wren"
     owen = URIRef(f"{BASE}/id/person/owen-wren")
-    cllr_wren = URIRef(f"{BASE}/id/person/councillor-wren")
+    cllr_wren = URIRef(f"{BASE}/id/person/borough-council-councillor-wren")  # a bare surname is scoped by council
     assert (owen, FOAF.name, Literal("Owen Wren")) in graph
     assert (cllr_wren, FOAF.name, Literal("Wren")) in graph
     assert (None, CG.substituteFor, cllr_wren) in graph
@@ -271,7 +271,7 @@ def test_corpus_schools_and_people(corpus_store):
     assert len(lukes) == 2, lukes  # Formby and Halsall stay apart
     harrisons = {str(p) for p in graph.subjects(FOAF.familyName, Literal("Harrison"))}
     assert f"{BASE}/id/person/stuart-harrison" in harrisons
-    assert f"{BASE}/id/person/councillor-harrison" in harrisons
+    assert any(h.endswith("-councillor-harrison") for h in harrisons)
     assert (URIRef(f"{BASE}/id/person/frith-murphy"), RDF.type, FOAF.Person) in graph
     assert (URIRef(f"{BASE}/id/person/frith-murray"), RDF.type, FOAF.Person) in graph
 

@@ -41,3 +41,18 @@ def test_meeting_iri_and_key():
 def test_slugs_are_ascii():
     assert slugify("Ŝt Ánne’s & Co") == "st-annes-and-co"
     assert str(M.document("a-pack 2024.txt")) == "http://x.test/id/document/a-pack-2024"
+
+
+def test_two_councils_bodies_and_bare_surnames_are_kept_apart():
+    from graph.records import PersonName
+
+    north, south = M.for_council("North Borough Council"), M.for_council("South Council")
+    assert north.committee("Cabinet") != south.committee("Cabinet")
+    assert north.meeting("Cabinet", "2024-06-04") != south.meeting("Cabinet", "2024-06-04")
+    assert str(north.committee("Cabinet")).endswith("/id/committee/north-cabinet")
+    smith = PersonName(text="Councillor Smith", full="Smith", family="Smith", honorifics=("Councillor",), surname_only=True)
+    assert north.person(smith, council=None) != south.person(smith, council=None)
+    jo = PersonName(text="Jo Smith", full="Jo Smith", given="Jo", family="Smith")
+    assert north.person(jo, council=None) == south.person(jo, council=None)  # a full name is one person
+    assert north.committee("Ofsted") == south.committee("Ofsted")  # not a council's own body
+    assert M.committee("Cabinet") == M.for_council(None).committee("Cabinet")

@@ -22,14 +22,14 @@ def test_neighbours_of_a_school(store):
 
 
 def test_shortest_path_between_a_councillor_and_another_body(store):
-    path = shortest_path(store, f"{BASE}/id/person/bram-rook", f"{BASE}/id/committee/cabinet")
-    assert path is not None and path[0]["id"].endswith("bram-rook") and path[-1]["id"].endswith("/cabinet")
+    path = shortest_path(store, f"{BASE}/id/person/bram-rook", f"{BASE}/id/committee/borough-council-cabinet")
+    assert path is not None and path[0]["id"].endswith("bram-rook") and path[-1]["id"].endswith("-cabinet")
     assert all("predicate" in step for step in path[1:])
     assert shortest_path(store, f"{BASE}/id/person/vera-lamb", f"{BASE}/id/person/nobody") is None
 
 
 def test_co_membership(store):
     graph = co_membership(store)
-    rook, wren = f"{BASE}/id/person/bram-rook", f"{BASE}/id/person/councillor-wren"
+    rook, wren = f"{BASE}/id/person/bram-rook", f"{BASE}/id/person/borough-council-councillor-wren"
     assert graph.has_edge(rook, wren) and graph[rook][wren]["weight"] == 1
     assert not graph.has_edge(rook, f"{BASE}/id/person/alice-quill")
