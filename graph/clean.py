@@ -106,15 +106,22 @@ _QUOTES = str.maketrans({
 })
 
 
+_ANY_LOOKALIKE = re.compile(f"[{_LOOKALIKE_CLASS}]")
+_TO_LATIN = str.maketrans(_LOOKALIKES)
+_HAS_LATIN = re.compile(rf"[{_LATIN_LETTER}]")
+
+
 def fix_lookalikes(text: str) -> str:
     """Replace Cyrillic/Greek look-alike letters inside (or split off from) Latin words."""
+    if not _ANY_LOOKALIKE.search(text):
+        return text  # the common case: nothing to fix, and no need to look at every word
     text = _DETACHED_TAIL.sub(lambda m: m.group(1), text)
 
     def fix_word(m: re.Match[str]) -> str:
         word = m.group(0)
-        if not re.search(rf"[{_LATIN_LETTER}]", word):
-            return word  # wholly another script: leave it (it may be real text)
-        return "".join(_LOOKALIKES.get(ch, ch) for ch in word)
+        if not _ANY_LOOKALIKE.search(word) or not _HAS_LATIN.search(word):
+            return word  # all Latin, or wholly another script (it may be real text): leave it
+        return word.translate(_TO_LATIN)
 
     return _MIXED_WORD.sub(fix_word, text)
 

@@ -8,6 +8,7 @@ queries look names up by, so a name typed by a person meets the name in the grap
 from __future__ import annotations
 
 import hashlib
+import functools
 import re
 import unicodedata
 
@@ -24,8 +25,14 @@ _TITLE_WORDS = {
 _STOP_INITIAL_WORDS = {"and", "of", "the", "for", "&", "in", "on"}
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case ASCII form of ``text``: accents stripped, look-alike letters folded by NFKD."""
+    """Lower-case ASCII form of ``text``: accents stripped, look-alike letters folded by NFKD.
+
+    Cached: the same names are keyed again and again while a document is built.
+    """
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 

@@ -23,7 +23,7 @@ from graph.extract.membership import parse_membership
 from graph.extract.reports import parse_report
 from graph.extract.resolutions import blank_web_furniture, parse_minutes
 from graph.extract.segments import Segment, provenance, split_segments
-from graph.extract.inspections import complete_school_name, listed_school_names, parse_inspection_tables
+from graph.extract.inspections import complete_school_names, listed_school_names, parse_inspection_tables
 from graph.extract.prose import parse_prose_decisions, parse_school_outcomes
 from graph.extract.updates import parse_cabinet_member_update
 from graph.extract.work_programme import parse_work_programme
@@ -193,10 +193,10 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
             _prose(run, seg, part, ex, kw)
 
     listed = listed_school_names(text)
-    for inspection in ex.inspections:
-        inspection.school = complete_school_name(inspection.school, listed)
-    for outcome in ex.school_outcomes:
-        outcome.school = complete_school_name(outcome.school, listed)
+    if listed:
+        records = [*ex.inspections, *ex.school_outcomes]
+        for record, name in zip(records, complete_school_names([r.school for r in records], listed)):
+            record.school = name
     ex.document.title = _title(text, ex)
     _passages(text, segments, claimed, ex, pages)
 

@@ -296,6 +296,20 @@ def _is_subsequence(short: list[str], long: list[str]) -> bool:
     return all(word in it for word in short)
 
 
+def complete_school_names(names: list[str], listed: list[str]) -> list[str]:
+    """:func:`complete_school_name` for many names, keying the listed names once."""
+    from graph.iris import school_key
+
+    keyed = [(school_key(l).split(), l) for l in listed]
+    out = []
+    for name in names:
+        words = school_key(name).split()
+        # keyed by the school key, so two spellings of one listed school count once
+        matches = {tuple(key): l for key, l in keyed if len(key) > len(words) and _is_subsequence(words, key)}
+        out.append(next(iter(matches.values())) if len(matches) == 1 else name)
+    return out
+
+
 def complete_school_name(name: str, listed: list[str]) -> str:
     """The one listed name that ``name`` is a cut-down form of (its words in order, fewer of them), else ``name``.
 
@@ -303,9 +317,4 @@ def complete_school_name(name: str, listed: list[str]) -> str:
     takes the full name the same document lists; a name with a word the list lacks (a place) or
     one that fits two listed names is left as printed.
     """
-    from graph.iris import school_key
-
-    words = school_key(name).split()
-    fuller = {school_key(l): l for l in listed if len(school_key(l).split()) > len(words)}
-    matches = [l for key, l in fuller.items() if _is_subsequence(words, key.split())]
-    return matches[0] if len(matches) == 1 else name
+    return complete_school_names([name], listed)[0]

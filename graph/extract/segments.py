@@ -62,8 +62,8 @@ def provenance(document: str, pages: PageLookup | None, start: int, end: int) ->
 
 def is_upper_heading(line: str) -> bool:
     """True for a line written in capitals (a committee name, a minutes item title)."""
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 4 and all(not c.islower() for c in letters)
+    # str.isupper: at least one cased character and no lower-case one, in C rather than per character
+    return line.isupper() and sum(c.isalpha() for c in line) >= 4
 
 
 # --- segment boundaries --------------------------------------------------------------
