@@ -37,6 +37,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+@functools.lru_cache(maxsize=65536)
 def slugify(text: str) -> str:
     """``St Patrick's Catholic`` -> ``st-patricks-catholic``: ASCII, lower case, hyphens."""
     text = fold(text).replace("&", " and ")
@@ -51,6 +52,7 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z0-9]+", text)
 
 
+@functools.lru_cache(maxsize=65536)
 def person_key(text: str) -> str:
     """Lookup key of a person's name as typed: ``Councillor Pat SPEED HMI`` -> ``pat speed``."""
     words = _words(text)
@@ -58,6 +60,7 @@ def person_key(text: str) -> str:
     return " ".join(kept or words)
 
 
+@functools.lru_cache(maxsize=65536)
 def school_key(name: str) -> str:
     """Normalised school name: CE = C of E = Church of England, Catholic = RC, Primary = Primary School.
 
@@ -76,6 +79,7 @@ def school_key(name: str) -> str:
     return " ".join(text.split())
 
 
+@functools.lru_cache(maxsize=65536)
 def committee_key(name: str) -> str:
     """Normalised committee name: a parenthesised phrase and its acronym meet as initials.
 
@@ -98,6 +102,7 @@ def committee_key(name: str) -> str:
     return " ".join(words)
 
 
+@functools.lru_cache(maxsize=65536)
 def council_key(name: str) -> str:
     """``Sefton Metropolitan Borough Council`` and ``Sefton Council`` -> ``sefton``."""
     drop = {"council", "metropolitan", "borough", "county", "city", "district", "of", "the", "mbc", "and"}
