@@ -111,6 +111,24 @@ _INSPECTION_FACTS = {
 }
 
 
+def _date_patterns(subject: str, predicate: str, date_from: str | None, date_to: str | None) -> list[str]:
+    """Patterns keeping subjects dated within [from, to]; ISO prefixes (YYYY, YYYY-MM) compare as strings."""
+    if not (date_from or date_to):
+        return []
+    patterns = [f"{subject} {predicate} ?date ."]
+    if date_from:
+        patterns.append(f"FILTER(STR(?date) >= {_lit(date_from)})")
+    if date_to:
+        patterns.append(f"FILTER(SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
+    return patterns
+
+
+def _described(store: GraphStore, subject: str, where: list[str]) -> list[tuple[str, str]]:
+    """Subjects matching ``where`` (which binds ``?g`` to a graph holding each), with one such graph each."""
+    query = f"SELECT {subject} (MIN(STR(?g)) AS ?graph) WHERE {{ " + "\n".join(where) + f" }} GROUP BY {subject}"
+    return [(row[subject[1:]], row["graph"]) for row in _rows(store, query)]
+
+
 def facts_of(store: GraphStore, described: list[tuple[str, str]], facts: dict[str, str], *, batch: int = 400
              ) -> dict[str, dict[str, list[Any]]]:
     """Several facts of many subjects, each read from one document graph that describes it.
@@ -151,14 +169,7 @@ def find_inspections(store: GraphStore, *, inspector: str | None = None, school:
             raise ValueError(f"unknown grade {grade!r}")
         where.append(f"?i cg:grade <{concept}> .")
     where.append("GRAPH ?g { ?i a cg:Inspection }")
-    if date_from or date_to:
-        where.append("?i schema:startDate ?start .")
-    if date_from:
-        where.append(f"FILTER(STR(?start) >= {_lit(date_from)})")
-    if date_to:
-        where.append(f"FILTER(SUBSTR(STR(?start), 1, {len(date_to)}) <= {_lit(date_to)})")
-    query = "SELECT ?i (MIN(STR(?g)) AS ?graph) WHERE {" + "\n".join(where) + "} GROUP BY ?i"
-    matching = [(row["i"], row["graph"]) for row in _rows(store, query)]
+    matching = _described(store, "?i", where + _date_patterns("?i", "schema:startDate", date_from, date_to))
     results = []
     for iri, f in facts_of(store, matching, _INSPECTION_FACTS).items():
         one = lambda name: (f.get(name) or [None])[0]  # noqa: E731
@@ -404,14 +415,7 @@ def decisions(store: GraphStore, *, body: str | None = None, date_from: str | No
     where = ["GRAPH ?g { ?d a cg:Decision }"]
     if body:
         where.append(f"?body cg:nameKey {_lit(committee_key(body))} . ?d cg:decidedBy ?body .")
-    if date_from or date_to:
-        where.append("?d dcterms:date ?date .")
-    if date_from:
-        where.append(f"FILTER(STR(?date) >= {_lit(date_from)})")
-    if date_to:
-        where.append(f"FILTER(SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
-    query = "SELECT ?d (MIN(STR(?g)) AS ?graph) WHERE {" + "\n".join(where) + "} GROUP BY ?d"
-    matching = [(row["d"], row["graph"]) for row in _rows(store, query)]
+    matching = _described(store, "?d", where + _date_patterns("?d", "dcterms:date", date_from, date_to))
     one = lambda f, name: (f.get(name) or [None])[0]  # noqa: E731
     results = [{
         "id": d, "decided_by": {"id": one(f, "body"), "name": _best(f.get("bodyName", []))},
