@@ -97,6 +97,9 @@ def file_checksum(path: Path) -> str:
     return digest.hexdigest()
 
 
+BATCH_DOCUMENTS = 200  # documents written per graph snapshot, index commit and manifest
+
+
 def ingest_paths(
     paths: Iterable[str | Path],
     settings: dict[str, Any],
@@ -104,19 +107,15 @@ def ingest_paths(
     progress: Callable[[str], None] | None = None,
     force: bool = False,
 ) -> IngestReport:
-    """Ingest files and folders into the data directory named by ``settings``; never raises for a bad document."""
-    from graph.build import BuildContext, build_document_graph, document_graph_iri
-    from graph.extract import extract_document
-    from graph.iris import Minter
-    from graph.passages import passages_for
-    from graph.read import DocumentError, read_document
-    from graph.resolve import PeopleIndex, infer_councils
+    """Ingest files and folders into the data directory named by ``settings``; never raises for a bad document.
 
+    Documents go in by batches of :data:`BATCH_DOCUMENTS`: each batch ends with one index commit, a
+    snapshot and the manifest, so memory stays bounded by a batch and a long run keeps its progress.
+    """
     data = DataDir(settings)
     report = IngestReport()
     files, problems = discover(paths)
     report.outcomes.extend(problems)
-    limit = int(settings["max_text_bytes"])
 
     with data.writer_lock(wait=True):
         manifest = data.manifest()
@@ -124,87 +123,18 @@ def ingest_paths(
         index = data.open_index()
         try:
             _reconcile(manifest, store, index, data)
-            extractions = []
-            for path in files:
-                if progress:
-                    progress(path.name)
-                outcome = DocumentOutcome(path.name, str(path), "added")
-                try:
-                    with _timed(report.seconds, "read"):
-                        checksum = file_checksum(path)
-                        known = manifest["documents"].get(path.name)
-                        if known and known["checksum"] == checksum and not force:
-                            outcome.status = "unchanged"
-                            report.outcomes.append(outcome)
-                            continue
-                        _check_size(path, path.stat().st_size, limit)
-                        doc = read_document(path)
-                        _check_size(path, len(doc.text), limit)
-                        # The file may have changed since it was summed: the manifest vouches for what was parsed.
-                        checksum = doc.checksum
-                    with _timed(report.seconds, "extract"):
-                        extraction = extract_document(doc)
-                except (DocumentError, DocumentTooLarge) as exc:
-                    outcome.status, outcome.reason = "failed", getattr(exc, "reason", None) or str(exc)
+            for first in range(0, len(files), BATCH_DOCUMENTS):
+                batch = []
+                for path in files[first:first + BATCH_DOCUMENTS]:
+                    if progress:
+                        progress(path.name)
+                    outcome, checksum, extraction = _read_and_extract(path, manifest, settings, report, force)
                     report.outcomes.append(outcome)
-                    continue
-                except OSError as exc:
-                    outcome.status, outcome.reason = "failed", f"cannot read file ({exc.strerror or exc})"
-                    report.outcomes.append(outcome)
-                    continue
-                except Exception as exc:  # an extractor bug must not lose the rest of the run
-                    outcome.status = "failed"
-                    outcome.reason = f"could not extract ({type(exc).__name__}: {exc})"
-                    report.outcomes.append(outcome)
-                    continue
-                if known:
-                    outcome.status = "replaced"
-                outcome.counts = extraction.counts()
-                outcome.warnings = [
-                    {"document": w.document, "page": w.page, "message": w.message, "text": w.text[:200]}
-                    for w in extraction.warnings
-                ]
-                extractions.append((outcome, checksum, extraction))
-                report.outcomes.append(outcome)
-
-            if extractions:
-                infer_councils([e for _, _, e in extractions], _committee_councils(store))
-                context = BuildContext(
-                    minter=Minter(settings["base_iri"]),
-                    people=PeopleIndex.from_extractions([e for _, _, e in extractions], store),
-                    ingested_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
-                )
-                passages_by_doc = {}
-                for outcome, checksum, extraction in extractions:
-                    with _timed(report.seconds, "graph"):
-                        graph = build_document_graph(extraction, context)
-                        graph_iri = document_graph_iri(context, extraction.document.name)
-                        store.replace_graph(graph_iri, graph)
-                    outcome.triples = len(graph)
-                    with _timed(report.seconds, "index"):
-                        passages = passages_for(extraction, context)
-                    passages_by_doc[extraction.document.name] = passages
-                    outcome.passages = len(passages)
-                    manifest["documents"][extraction.document.name] = {
-                        "checksum": checksum,
-                        "graph": str(graph_iri),
-                        "path": outcome.path,
-                        "triples": outcome.triples,
-                        "passages": outcome.passages,
-                        "council": extraction.document.council,
-                        "kind": extraction.document.kind,
-                        "ingested_at": context.ingested_at,
-                    }
-                    for kind, n in outcome.counts.items():
-                        report.entities[kind] = report.entities.get(kind, 0) + n
-                with _timed(report.seconds, "index"):
-                    index.replace_documents(passages_by_doc)
-                with _timed(report.seconds, "graph"):
-                    manifest["generation"] = int(manifest.get("generation", 0)) + 1
-                    manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
-                data.write_manifest(manifest)
-                data.prune_snapshots(manifest["snapshot"])
-            elif not data.manifest_path.exists():
+                    if extraction is not None:
+                        batch.append((outcome, checksum, extraction))
+                if batch:
+                    _write_batch(batch, store, index, manifest, data, settings, report)
+            if not data.manifest_path.exists():
                 manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
                 data.write_manifest(manifest)
             report.triples = store.triple_count()
@@ -213,6 +143,87 @@ def ingest_paths(
             index.close()
             store.close()
     return report
+
+
+def _read_and_extract(path: Path, manifest: dict[str, Any], settings: dict[str, Any], report: IngestReport,
+                      force: bool):
+    """One file to (outcome, checksum, extraction); extraction is None when unchanged or failed."""
+    from graph.extract import extract_document
+    from graph.read import DocumentError, read_document
+
+    outcome = DocumentOutcome(path.name, str(path), "added")
+    limit = int(settings["max_text_bytes"])
+    try:
+        with _timed(report.seconds, "read"):
+            checksum = file_checksum(path)
+            known = manifest["documents"].get(path.name)
+            if known and known["checksum"] == checksum and not force:
+                outcome.status = "unchanged"
+                return outcome, checksum, None
+            _check_size(path, path.stat().st_size, limit)
+            doc = read_document(path)
+            _check_size(path, len(doc.text), limit)
+            # The file may have changed since it was summed: the manifest vouches for what was parsed.
+            checksum = doc.checksum
+        with _timed(report.seconds, "extract"):
+            extraction = extract_document(doc)
+    except (DocumentError, DocumentTooLarge) as exc:
+        outcome.status, outcome.reason = "failed", getattr(exc, "reason", None) or str(exc)
+        return outcome, None, None
+    except OSError as exc:
+        outcome.status, outcome.reason = "failed", f"cannot read file ({exc.strerror or exc})"
+        return outcome, None, None
+    except Exception as exc:  # an extractor bug must not lose the rest of the run
+        outcome.status, outcome.reason = "failed", f"could not extract ({type(exc).__name__}: {exc})"
+        return outcome, None, None
+    if known:
+        outcome.status = "replaced"
+    outcome.counts = extraction.counts()
+    outcome.warnings = [{"document": w.document, "page": w.page, "message": w.message, "text": w.text[:200]}
+                        for w in extraction.warnings]
+    return outcome, checksum, extraction
+
+
+def _write_batch(batch: list, store, index, manifest: dict[str, Any], data: DataDir, settings: dict[str, Any],
+                 report: IngestReport) -> None:
+    """Graphs (one transaction per document), then one index commit, a snapshot and the manifest, in that order."""
+    from graph.build import BuildContext, build_document_graph, document_graph_iri
+    from graph.iris import Minter
+    from graph.passages import passages_for
+    from graph.resolve import PeopleIndex, infer_councils
+
+    extractions = [e for _, _, e in batch]
+    infer_councils(extractions, _committee_councils(store))
+    context = BuildContext(
+        minter=Minter(settings["base_iri"]),
+        people=PeopleIndex.from_extractions(extractions, store),
+        ingested_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+    )
+    passages_by_doc = {}
+    for outcome, checksum, extraction in batch:
+        with _timed(report.seconds, "graph"):
+            graph = build_document_graph(extraction, context)
+            graph_iri = document_graph_iri(context, extraction.document.name)
+            store.replace_graph(graph_iri, graph)
+        outcome.triples = len(graph)
+        with _timed(report.seconds, "index"):
+            passages = passages_for(extraction, context)
+        passages_by_doc[extraction.document.name] = passages
+        outcome.passages = len(passages)
+        manifest["documents"][extraction.document.name] = {
+            "checksum": checksum, "graph": str(graph_iri), "path": outcome.path, "triples": outcome.triples,
+            "passages": outcome.passages, "council": extraction.document.council, "kind": extraction.document.kind,
+            "ingested_at": context.ingested_at,
+        }
+        for kind, n in outcome.counts.items():
+            report.entities[kind] = report.entities.get(kind, 0) + n
+    with _timed(report.seconds, "index"):
+        index.replace_documents(passages_by_doc)
+    with _timed(report.seconds, "graph"):
+        manifest["generation"] = int(manifest.get("generation", 0)) + 1
+        manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
+    data.write_manifest(manifest)
+    data.prune_snapshots(manifest["snapshot"])
 
 
 class DocumentTooLarge(Exception):
