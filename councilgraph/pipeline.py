@@ -254,14 +254,22 @@ def _committee_councils(store) -> dict[str, set[str]]:
     from graph.iris import committee_key
     from graph.vocab import sparql_prefixes
 
-    rows = store.query(sparql_prefixes() + """
-        SELECT DISTINCT ?label ?council WHERE {
-          ?c a cg:Committee ; org:subOrganizationOf/rdfs:label ?council ; (rdfs:label|skos:altLabel) ?label .
-        }""")
+    def rows(body: str) -> list[tuple[str, str]]:
+        return [(str(a), str(b)) for a, b in store.query(sparql_prefixes() + body)]
+
+    # Three DISTINCT queries rather than one join: a committee named in many documents has its
+    # labels and its council once per document graph, and joined those would multiply.
+    council_of = rows("SELECT DISTINCT ?c ?co WHERE { ?c a cg:Committee ; org:subOrganizationOf ?co }")
+    council_label = dict(rows("SELECT DISTINCT ?co ?label WHERE { ?co a cg:Council ; rdfs:label ?label }"))
+    labels = rows("SELECT DISTINCT ?c ?label WHERE { ?c a cg:Committee ; rdfs:label|skos:altLabel ?label }")
+    councils: dict[str, set[str]] = {}
+    for committee, council in council_of:
+        if council in council_label:
+            councils.setdefault(committee, set()).add(council_label[council])
     known: dict[str, set[str]] = {}
-    for label, council in rows:
-        known.setdefault(committee_key(str(label)), set()).add(str(council))
-    return known
+    for committee, label in labels:
+        known.setdefault(committee_key(label), set()).update(councils.get(committee, ()))
+    return {k: v for k, v in known.items() if v}
 
 
 def _uri(name: str):

@@ -88,21 +88,37 @@ class PeopleIndex:
         return index
 
     def _add_from_store(self, store: "GraphStore") -> None:
+        """Councillors already in the store, with their councils (the names surname mentions resolve to).
+
+        Separate DISTINCT queries, never OPTIONAL after OPTIONAL: a councillor named in many documents
+        has each fact once per document graph, and side by side those would multiply.
+        """
         from graph.vocab import sparql_prefixes
 
-        rows = store.query(sparql_prefixes() + """
-            SELECT ?name ?given ?family ?councillor ?council WHERE {
-              ?p a foaf:Person ; foaf:name ?name .
-              FILTER NOT EXISTS { ?p cg:unresolved true }
-              OPTIONAL { ?p foaf:givenName ?given } OPTIONAL { ?p foaf:familyName ?family }
-              OPTIONAL { ?p cg:honorific ?h . FILTER(LCASE(STR(?h)) IN ("councillor", "cllr")) BIND(true AS ?councillor) }
-              OPTIONAL { ?p cg:council/rdfs:label ?council }
-            }""")
-        for row in rows:
-            name = PersonName(text=str(row[0]), full=str(row[0]), given=row[1] and str(row[1]),
-                              family=row[2] and str(row[2]),
-                              honorifics=("Councillor",) if row[3] is not None else ())
-            self.add(name, council=row[4] and str(row[4]), councillor=row[3] is not None)
+        def rows(body: str) -> list[tuple[str, ...]]:
+            return [tuple(str(v) for v in row) for row in store.query(sparql_prefixes() + body)]
+
+        councillors = rows("""SELECT DISTINCT ?p WHERE {
+            ?p cg:honorific ?h . FILTER(LCASE(STR(?h)) IN ("councillor", "cllr")) }""")
+        if not councillors:
+            return
+        wanted = {p for (p,) in councillors}
+        unresolved = {p for (p,) in rows("SELECT DISTINCT ?p WHERE { ?p cg:unresolved true }")}
+        names: dict[str, dict[str, str]] = {}
+        for prop in ("name", "givenName", "familyName"):
+            for p, value in rows(f"SELECT DISTINCT ?p ?v WHERE {{ ?p a foaf:Person ; foaf:{prop} ?v }}"):
+                if p in wanted and p not in unresolved:
+                    names.setdefault(p, {})[prop] = value
+        councils: dict[str, set[str]] = {}
+        for p, council in rows("SELECT DISTINCT ?p ?c WHERE { ?p cg:council ?co . ?co rdfs:label ?c }"):
+            councils.setdefault(p, set()).add(council)
+        for p, parts in names.items():
+            if "name" not in parts:
+                continue
+            name = PersonName(text=parts["name"], full=parts["name"], given=parts.get("givenName"),
+                              family=parts.get("familyName"), honorifics=("Councillor",))
+            for council in councils.get(p) or {None}:
+                self.add(name, council=council, councillor=True)
 
     # --- answering -------------------------------------------------------------------
     def resolve(self, name: PersonName, *, council: str | None, councillor: bool) -> Resolution:

@@ -157,3 +157,21 @@ def test_graph_and_index_agree_with_manifest(tmp_path, corpus_copy):
     finally:
         index.close()
         store.close()
+
+
+def test_people_resolve_against_the_store_across_runs(tmp_path, corpus_copy):
+    """Ingesting the documents one run at a time names the same people as ingesting them together."""
+    def people(settings) -> set[str]:
+        store = DataDir(settings).open_graph()
+        try:
+            return {str(r[0]) for r in store.query("PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
+                                                   "SELECT DISTINCT ?p WHERE { ?p a foaf:Person }")}
+        finally:
+            store.close()
+
+    together = settings_for(tmp_path / "together")
+    ingest_paths([corpus_copy], together)
+    one_by_one = settings_for(tmp_path / "one-by-one")
+    for path in sorted(corpus_copy.glob("*.txt")):
+        ingest_paths([path], one_by_one)
+    assert people(one_by_one) == people(together)
