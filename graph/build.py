@@ -105,7 +105,8 @@ def resolve_person(context: BuildContext, name: PersonName, *, council: str | No
 class _Builder:
     extraction: Extraction
     context: BuildContext
-    graph: Graph = field(default_factory=Graph)
+    # SimpleMemory: the fewest indexes rdflib offers; a document graph is only built, then written out.
+    graph: Graph = field(default_factory=lambda: Graph(store="SimpleMemory"))
     aliases: dict[URIRef, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
