@@ -149,3 +149,17 @@ def test_error_responses_match_openapi(client, openapi):
         response = client.get(url)
         assert 400 <= response.status_code < 500
         check_against_openapi(openapi, response, template)
+
+
+def test_healthz_counts_agree_with_the_store_and_index(client, corpus_data_dir):
+    from councilgraph.data import DataDir
+    from councilgraph.settings import load_settings
+
+    body = client.get("/healthz").get_json()
+    data = DataDir(load_settings({"data_dir": str(corpus_data_dir)}))
+    store, index = data.open_graph(), data.open_index()
+    try:
+        assert (body["triples"], body["passages"]) == (store.triple_count(), index.count())
+    finally:
+        store.close()
+        index.close()
