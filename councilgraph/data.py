@@ -110,10 +110,13 @@ class DataDir:
             manifest = self.manifest()
             if manifest.get("snapshot") and (self.root / manifest["snapshot"]).exists():
                 return self.root / manifest["snapshot"]
-            store = self.open_primary()
+            # A killed run may have left graphs the manifest does not vouch for: readers must not see them.
+            store, index = self.open_primary(), self.open_index()
             try:
+                self.reconcile(manifest, store, index)
                 name = self.take_snapshot(store, manifest["generation"])
             finally:
+                index.close()
                 store.close()
             manifest["snapshot"] = name
             self.write_manifest(manifest)
@@ -167,6 +170,17 @@ class DataDir:
             if keep and path == self.root / keep:
                 continue
             shutil.rmtree(path, ignore_errors=True)
+
+    def reconcile(self, manifest: dict[str, Any], store, index) -> None:
+        """Drop graphs and passages of documents the manifest does not vouch for (left by a killed run)."""
+        from rdflib import URIRef
+
+        wanted_graphs = {d["graph"] for d in manifest["documents"].values()}
+        for name in store.graph_names() - wanted_graphs:
+            store.remove_graph(URIRef(name))
+        stray = [name for name in index.documents() if name not in manifest["documents"]]
+        if stray:
+            index.remove_documents(stray)
 
     # -- index ---------------------------------------------------------------
     def open_index(self):

@@ -122,7 +122,7 @@ def ingest_paths(
         store = data.open_primary()
         index = data.open_index()
         try:
-            _reconcile(manifest, store, index, data)
+            data.reconcile(manifest, store, index)
             for first in range(0, len(files), BATCH_DOCUMENTS):
                 batch = []
                 for path in files[first:first + BATCH_DOCUMENTS]:
@@ -239,16 +239,6 @@ def _check_size(path: Path, size: int, limit: int) -> None:
         )
 
 
-def _reconcile(manifest: dict[str, Any], store, index, data: DataDir) -> None:
-    """Drop graphs and passages of documents the manifest does not vouch for (left by a killed run)."""
-    wanted_graphs = {d["graph"] for d in manifest["documents"].values()}
-    for name in store.graph_names() - wanted_graphs:
-        store.remove_graph(_uri(name))
-    stray = [name for name in index.documents() if name not in manifest["documents"]]
-    if stray:
-        index.remove_documents(stray)
-
-
 def _committee_councils(store) -> dict[str, set[str]]:
     """Committee key -> councils, for the committees already in the store."""
     from graph.iris import committee_key
@@ -270,12 +260,6 @@ def _committee_councils(store) -> dict[str, set[str]]:
     for committee, label in labels:
         known.setdefault(committee_key(label), set()).update(councils.get(committee, ()))
     return {k: v for k, v in known.items() if v}
-
-
-def _uri(name: str):
-    from rdflib import URIRef
-
-    return URIRef(name)
 
 
 @contextmanager
