@@ -58,7 +58,12 @@ class _Passages:
                 refs.append(EntityRef(str(self.minter.agenda_item(r.meeting, r.item_number)), r.item_title, "agenda_item"))
             self.add("resolution", r.item_title, body or r.text, r.source, committee=r.meeting.committee,
                      date=r.meeting.date, entities=refs)
+        # An item that was resolved is searched through its resolution, whose passage carries the item's
+        # title and IRI; a second, shorter passage of the bare title would outrank the decision itself.
+        resolved = {(r.meeting, r.item_number) for r in x.resolutions if r.item_number}
         for a in x.agenda_items:
+            if (a.meeting, a.number) in resolved:
+                continue
             refs = [EntityRef(str(self.minter.agenda_item(a.meeting, a.number)), a.title, "agenda_item")]
             refs += self.meeting_refs(a.meeting)
             text = a.title + (f"\nReport of {a.report_of}" if a.report_of else "")

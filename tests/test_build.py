@@ -281,7 +281,11 @@ def test_passages_point_at_entities_in_the_graph():
     graph = union(store)
     passages = [p for x in extractions for p in passages_for(x, context)]
     assert len({p.key for p in passages}) == len(passages)
-    assert {"resolution", "inspection", "agenda_item", "decision", "outcome", "work_programme", "report"} <= {p.kind for p in passages}
+    assert {"resolution", "inspection", "decision", "outcome", "work_programme", "report"} <= {p.kind for p in passages}
+    # a resolved item is found through its resolution, which points at the item
+    resolved_items = {ref.id for p in passages if p.kind == "resolution" for ref in p.entities if ref.type == "agenda_item"}
+    assert resolved_items
+    assert not [p for p in passages if p.kind == "agenda_item" and p.entities[0].id in resolved_items]
     for p in passages:
         for ref in p.entities:
             assert (URIRef(ref.id), None, None) in graph, (p.key, ref)

@@ -227,3 +227,9 @@ def test_gold_decisions_outcomes_and_cabinet_reports(gold, client):
         people = client.get("/api/people", query_string={"name": fact["councillor"]}).get_json()["results"]
         assert len(people) == 1, people
         assert any(fact["portfolio"] in role for role in people[0]["roles"]), people[0]
+
+
+def test_the_readme_first_search_puts_the_resolution_first(client):
+    """Issue 2's check, as the README tour runs it: one word, the decision first."""
+    body = client.get("/api/search", query_string={"q": "FASD"}).get_json()
+    assert body["total"] >= 1 and body["results"][0]["kind"] == "resolution"
