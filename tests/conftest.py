@@ -58,14 +58,23 @@ def corpus_data_dir(tmp_path_factory) -> Path:
     return build_data_dir(target, sorted(CORPUS_DIR.glob("*.txt")))
 
 
+@contextmanager
+def app_over(data_dir: Path, **settings) -> Iterator:
+    """An app over ``data_dir`` for tests; its SPARQL worker processes are stopped afterwards."""
+    from server import create_app
+
+    app = create_app({"data_dir": str(data_dir), "TESTING": True, **settings})
+    try:
+        yield app
+    finally:
+        app.extensions["councilgraph_sparql"].close()
+
+
 @pytest.fixture(scope="session")
 def corpus_app(corpus_data_dir):
     """One app over the corpus data dir, shared by the session (its SPARQL workers start once)."""
-    from server import create_app
-
-    app = create_app({"data_dir": str(corpus_data_dir), "TESTING": True})
-    yield app
-    app.extensions["councilgraph_sparql"].close()
+    with app_over(corpus_data_dir) as app:
+        yield app
 
 
 @pytest.fixture()

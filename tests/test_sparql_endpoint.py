@@ -17,7 +17,7 @@ import requests
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from tests.conftest import live_server
+from tests.conftest import app_over, live_server
 
 EX = "http://example.org/"
 N_THINGS = 60
@@ -41,12 +41,9 @@ def make_data_dir(root: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def small_app(tmp_path_factory):
-    from server import create_app
-
     root = make_data_dir(tmp_path_factory.mktemp("sparql-data"))
-    app = create_app({"data_dir": str(root), "TESTING": True, "sparql_timeout": 3.0, "sparql_max_rows": 100})
-    yield app
-    app.extensions["councilgraph_sparql"].close()
+    with app_over(root, sparql_timeout=3.0, sparql_max_rows=100) as app:
+        yield app
 
 
 @pytest.fixture()
