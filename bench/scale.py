@@ -217,8 +217,29 @@ class Renamer:
     lower: dict[str, str]  # lower-case word (emails, file names) -> lower-case synthetic word
     lookalikes: dict[str, list[str]]
 
+    def __post_init__(self) -> None:
+        self._word_run = re.compile(rf"[\w{''.join(o for v in self.lookalikes.values() for o in v)}]+")
+
     def rename(self, text: str) -> str:
-        def swap(m: re.Match[str]) -> str:
+        return self.rename_pieces(self.split(text))
+
+    def split(self, text: str) -> list[str]:
+        """``text`` cut at the pattern's matches: even items are kept as they are, odd ones are names.
+
+        The pattern depends only on the corpus names, not on a cohort's synthetic words, so a
+        source is split once and each cohort only swaps the odd pieces (the slow regex runs once).
+        """
+        pieces: list[str] = []
+        last = 0
+        for m in self.pattern.finditer(text):
+            pieces += [text[last:m.start()], m.group(0)]
+            last = m.end()
+        pieces.append(text[last:])
+        return pieces
+
+    def rename_pieces(self, pieces: list[str]) -> str:
+        """Join pieces from :meth:`split`, each name piece renamed with this renamer's words."""
+        def swap(match_text: str) -> str:
             # Keep the separators of the original (newlines and tabs of broken table rows) and
             # change each word of the match on its own.
             def word(w: re.Match[str]) -> str:
@@ -230,9 +251,9 @@ class Renamer:
                     new = hit.upper() if hit else None
                 return new if new is not None else original
 
-            return re.sub(rf"[\w{''.join(o for v in self.lookalikes.values() for o in v)}]+", word, m.group(0))
+            return self._word_run.sub(word, match_text)
 
-        text = self.pattern.sub(swap, text)
+        text = "".join(swap(piece) if i % 2 else piece for i, piece in enumerate(pieces))
         return _EMAIL.sub(lambda m: self.rename_lower(m.group(0)), text)
 
     def rename_lower(self, text: str) -> str:
@@ -315,14 +336,21 @@ def scale_corpus(n: int, outdir: Path, *, corpus: Path = CORPUS, seed: int = 1, 
     outdir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     renamers: dict[int, Renamer] = {}
+    pieces: list[list[str]] = []
+    renamed: dict[tuple[int, int], str] = {}
     for i in range(n):
         s, variant = i % len(sources), i // len(sources)
         group = variant // cohort
         delta = -4 * (variant % cohort)
         if group not in renamers:
             renamers = {group: build_renamer(names, NameMaker(seed, group, avoid))}
+            renamed.clear()
         renamer = renamers[group]
-        text = shift_years(renamer.rename(raw[s]), delta)
+        if not pieces:
+            pieces = [renamer.split(text) for text in raw]
+        if (group, s) not in renamed:
+            renamed[(group, s)] = renamer.rename_pieces(pieces[s])
+        text = shift_years(renamed[(group, s)], delta)
         stem = shift_years(renamer.rename_lower(sources[s].stem), delta)
         path = outdir / f"{stem}-{i:06d}{sources[s].suffix}"
         path.write_text(text, encoding="utf-8")
