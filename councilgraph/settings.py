@@ -39,6 +39,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address `councilgraph serve` binds to."),
     Setting("port", 8000, "Port `councilgraph serve` listens on.", int),
     Setting("threads", 8, "Worker threads of the production WSGI server (waitress).", int),
+    Setting("response_cache_mb", 64.0, "Memory (MB) for whole answers to GET requests, replayed until the next ingest run changes the data (0 = no cache). See docs/api.md, Caching.", float),
 )
 
 SETTINGS_BY_NAME = {s.name: s for s in SETTINGS}

@@ -6,7 +6,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every part of the web app: errors first, so all others share the one error shape."""
-    from web import api, errors, linked_data, openapi, pages, resources, sparql
+    from web import api, cache, errors, linked_data, openapi, pages, resources, sparql
 
     errors.init_app(app)
     resources.init_app(app)
@@ -15,3 +15,4 @@ def init_app(app: Flask) -> None:
     linked_data.init_app(app)
     pages.init_app(app)
     openapi.init_app(app)
+    cache.init_app(app)  # last: it wraps the finished app
