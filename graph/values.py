@@ -280,10 +280,16 @@ def parse_people_list(text: str, *, honorific: str | None = None) -> list[Person
     A plural title at the start (``Councillors``) is carried by each name up to the
     ``and`` that closes that run; later entries are other people. In a run of surnames,
     a two-word entry (``Harrison Kelly``) may be one name or two: it is kept whole and
-    flagged ``uncertain``.
+    flagged ``uncertain``. Entries that are not names are left out; :func:`split_people_list`
+    returns them too.
     """
+    return split_people_list(text, honorific=honorific)[0]
+
+
+def split_people_list(text: str, *, honorific: str | None = None) -> tuple[list[PersonName], list[str]]:
+    """The names of :func:`parse_people_list` and, as printed, the list entries that are not names."""
     if not isinstance(text, str):
-        return []
+        return [], []
     body = " ".join(text.split()).strip(" .:;")
     m = re.match(r"^(county councillors|councillors|cllrs)\.?\s+", body, re.I)
     plural = None
@@ -292,10 +298,12 @@ def parse_people_list(text: str, *, honorific: str | None = None) -> list[Person
         body = body[m.end():]
     parts = _split_top_level(body)
     people: list[tuple[PersonName, bool]] = []  # (name, inside the plural title's run)
+    not_names: list[str] = []
     in_run = plural is not None
     for sep, part in parts:
         person = parse_person(part)
         if person is None:
+            not_names.append(part)
             continue
         extra = tuple(h for h in ((plural,) if in_run and plural else ()) + ((honorific,) if honorific else ())
                       if h and h not in person.honorifics)
@@ -313,7 +321,7 @@ def parse_people_list(text: str, *, honorific: str | None = None) -> list[Person
         if inside and not person.surname_only and len(person.full.split()) == 2 and surnames >= 2:
             person = _with(person, uncertain=True)
         out.append(person)
-    return out
+    return out, not_names
 
 
 def _with(person: PersonName, **changes: object) -> PersonName:

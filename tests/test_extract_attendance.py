@@ -28,7 +28,8 @@ No declarations of any disclosable pecuniary interests or personal interests wer
 
 
 def test_present_chair_first_and_substitutes():
-    rows = parse_present(MINUTES, meeting=REF, document="d", pages=None)
+    rows, warnings = parse_present(MINUTES, meeting=REF, document="d", pages=None)
+    assert warnings == []
     assert [a.person.full for a in rows][:2] == ["Hardman", "Danny Burns"]
     assert rows[0].role == "Chair" and rows[1].role == "Vice-Chair"
     subs = {a.person.full: a.substitute_for.full for a in rows if a.substitute_for}
@@ -37,7 +38,8 @@ def test_present_chair_first_and_substitutes():
 
 
 def test_also_present_with_roles():
-    rows = parse_also_present(MINUTES, meeting=REF, document="d", pages=None)
+    rows, warnings = parse_also_present(MINUTES, meeting=REF, document="d", pages=None)
+    assert warnings == []
     assert [(a.person.full, a.role) for a in rows] == [
         ("Roscoe", "Cabinet Member - Children, Schools and Families"),
         ("Sandra Cain", "Independent Advisory Member"),
@@ -46,7 +48,8 @@ def test_also_present_with_roles():
 
 
 def test_apologies_councillors_then_full_names():
-    rows = parse_apologies(MINUTES, meeting=REF, document="d", pages=None)
+    rows, warnings = parse_apologies(MINUTES, meeting=REF, document="d", pages=None)
+    assert warnings == []
     names = [a.person.full for a in rows]
     assert names[-4:] == ["Gemma Armer", "Maurice Byrne", "Karen Christie", "Stuart Harrison"]
     assert {"Porter", "Richards"} <= set(names)
@@ -55,13 +58,14 @@ def test_apologies_councillors_then_full_names():
 
 def test_no_apologies_and_lateness_are_not_absence():
     text = "No apologies for absence were received.\nApologies for lateness were received from Councillor Smith."
-    assert parse_apologies(text, meeting=REF, document="d", pages=None) == []
+    assert parse_apologies(text, meeting=REF, document="d", pages=None) == ([], [])
 
 
 def test_declarations_none_and_one():
-    assert parse_declarations(MINUTES, meeting=REF, document="d", pages=None) == []
+    assert parse_declarations(MINUTES, meeting=REF, document="d", pages=None) == ([], [])
     text = ("Councillor Jones declared a personal interest in Minute No. 5 as she is a school governor "
             "and left the room during its consideration.")
-    [d] = parse_declarations(text, meeting=REF, document="d", pages=None)
+    [d], warnings = parse_declarations(text, meeting=REF, document="d", pages=None)
+    assert warnings == []
     assert d.person.full == "Jones" and d.item == "5" and d.outcome == "withdrew"
     assert "personal interest" in d.interest

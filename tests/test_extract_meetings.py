@@ -40,14 +40,16 @@ E-mail: laura.bootland@sefton.gov.uk
 
 
 def test_front_sheet_meeting_with_wrapped_postcode():
-    m = parse_front_sheet(FRONT_SHEET, document="d.txt", pages=None)
+    m, warnings = parse_front_sheet(FRONT_SHEET, document="d.txt", pages=None)
+    assert warnings == []
     assert m.committee == "Overview and Scrutiny Committee (Children's Services and Safeguarding)"
     assert m.date.start == "2024-09-24" and m.time == "18:30"
     assert m.venue.endswith("Southport, PR8 1DA")
 
 
 def test_membership_table_roles_dedup_coopted_and_officer():
-    ms = parse_membership(FRONT_SHEET, committee="C", document="d.txt", pages=None)
+    ms, warnings = parse_membership(FRONT_SHEET, committee="C", document="d.txt", pages=None)
+    assert warnings == []
     by_role = {}
     for x in ms:
         by_role.setdefault(x.role, []).append(x.person.full)
@@ -67,7 +69,8 @@ def test_membership_table_roles_dedup_coopted_and_officer():
 def test_minutes_heading_venue_and_date():
     text = ("OVERVIEW AND SCRUTINY COMMITTEE (CHILDREN'S SERVICES AND SAFEGUARDING)\n\n"
             "MEETING HELD AT THE TOWN HALL, BOOTLE ON TUESDAY 4TH JUNE, 2024\n\nPRESENT: Councillor Hardman\n")
-    m = parse_minutes_heading(text, document="d.txt", pages=None)
+    m, warnings = parse_minutes_heading(text, document="d.txt", pages=None)
+    assert warnings == []
     assert m.venue == "Town Hall, Bootle" and m.date.start == "2024-06-04"
 
 
@@ -75,7 +78,8 @@ def test_moderngov_web_heading():
     text = ("Agenda and minutes\nPlanning Committee\nWednesday 2nd October, 2024 6.30 pm\n"
             "Venue: Town Hall, Southport. View directions\n"
             "Contact: Ruth Example  Senior Democratic Services Officer\n")
-    m = parse_web_heading(text, document="d.txt", pages=None)
+    m, warnings = parse_web_heading(text, document="d.txt", pages=None)
+    assert warnings == []
     assert m.committee == "Planning Committee" and m.date.start == "2024-10-02" and m.time == "18:30"
     assert m.venue == "Town Hall, Southport"
 

@@ -15,8 +15,8 @@ def test_gold_cabinet_member_reports():
     gold = json.loads((CORPUS / "gold.json").read_text(encoding="utf-8"))["cabinet_member_reports"]
     for fact in gold:
         doc = read_document(CORPUS / fact["document"])
-        update = parse_cabinet_member_update(doc.text, document=doc.name, pages=doc.pages)
-        assert update is not None
+        update, warnings = parse_cabinet_member_update(doc.text, document=doc.name, pages=doc.pages)
+        assert update is not None and warnings == []
         assert update.councillor.full == fact["councillor"] and update.councillor.is_councillor
         assert update.portfolio == fact["portfolio"]
         assert update.period.text == fact["period"] and update.period.precision == "month"
@@ -24,7 +24,7 @@ def test_gold_cabinet_member_reports():
 
 def test_corpus_update_committee_and_sections():
     doc = read_document(CORPUS / "sefton-cabinet-member-update-education-2022-06.txt")
-    update = parse_cabinet_member_update(doc.text, document=doc.name, pages=doc.pages)
+    update, _ = parse_cabinet_member_update(doc.text, document=doc.name, pages=doc.pages)
     assert update.committee == "Overview and Scrutiny (Children's Services and Safeguarding)"
     titles = [s.title for s in update.sections]
     # headings as printed, in order (read from the document)
@@ -41,7 +41,8 @@ def test_invented_update_with_pages():
            "Councillor\tPortfolio\tPeriod of Report\nCllr Jane Example\tHousing\tOctober 2023\n\n"
            "Homelessness\n\nDemand rose again this month.\nPage 1\nRepairs\n\nBacklog down by a third.\n")
     cleaned = clean_text(raw)
-    update = parse_cabinet_member_update(cleaned.text, document="u.txt", pages=cleaned.pages)
+    update, warnings = parse_cabinet_member_update(cleaned.text, document="u.txt", pages=cleaned.pages)
+    assert warnings == []
     assert (update.councillor.full, update.councillor.honorifics) == ("Jane Example", ("Cllr",))
     assert (update.portfolio, update.period.start, update.committee) == ("Housing", "2023-10", "Planning Committee")
     assert [(s.title, s.text, s.source.page) for s in update.sections] == [
@@ -49,7 +50,7 @@ def test_invented_update_with_pages():
 
 
 def test_not_an_update():
-    assert parse_cabinet_member_update("Minutes of the meeting\n\nRESOLVED: noted.\n", document="d", pages=clean_text("x").pages) is None
+    assert parse_cabinet_member_update("Minutes of the meeting\n\nRESOLVED: noted.\n", document="d", pages=clean_text("x").pages) == (None, [])
 
 
 def test_heading_lines():

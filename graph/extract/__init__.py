@@ -2,9 +2,11 @@
 
 ``extract_document`` cuts the text into parts by shape (front sheet, minutes, reports,
 appendices, cabinet member update), runs the parsers for each part and keeps every
-paragraph no record claimed as a searchable :class:`Passage`. A parser that fails on
-damaged text becomes an :class:`ExtractionWarning` for that part; the other parts'
-records are kept, and extraction never raises.
+paragraph no record claimed as a searchable :class:`Passage`. A value the layout promises
+but the value parsers cannot read (a name, a date, a time) is left out with an
+:class:`ExtractionWarning` saying where; parsers never catch exceptions. A parser that
+crashes on damaged text becomes a warning for that part; the other parts' records are
+kept, and extraction never raises.
 """
 from __future__ import annotations
 
@@ -52,6 +54,13 @@ class _Run:
             page = provenance(self.doc_name, self.pages, seg.start, seg.end).page
             self.warnings.append(ExtractionWarning(self.doc_name, page, f"{what} could not be parsed: {exc!r}"))
             return default
+
+    def keeping_warnings(self, what: str, seg: Segment, fn: Callable[..., tuple[T, list[ExtractionWarning]]],
+                         *args: Any, default: T, **kwargs: Any) -> T:
+        """Run a parser that returns ``(value, warnings)``: keep its warnings, return its value."""
+        value, warnings = self(what, seg, fn, *args, default=(default, []), **kwargs)
+        self.warnings.extend(warnings)
+        return value
 
 
 def _document_kind(segments: list[Segment]) -> str:
@@ -147,31 +156,31 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
         part = text[seg.start:seg.end]
         off = seg.start
         if seg.kind == "front_sheet":
-            meeting = run("front sheet", seg, parse_front_sheet, part, offset=off, acronyms=acronyms, default=None, **kw)
+            meeting = run.keeping_warnings("front sheet", seg, parse_front_sheet, part, offset=off, acronyms=acronyms,
+                                           default=None, **kw)
             if meeting is None:
                 continue
             ex.meetings.append(meeting)
             pack_meeting = pack_meeting or meeting
             ref = _ref(meeting)
             claimed.append((meeting.source.start, meeting.source.end))
-            members = run("membership", seg, parse_membership, part, committee=meeting.committee, offset=off,
-                          meeting=ref, default=[], **kw)
+            members = run.keeping_warnings("membership", seg, parse_membership, part, committee=meeting.committee,
+                                           offset=off, meeting=ref, default=[], **kw)
             ex.memberships.extend(members)
             items = run("agenda", seg, parse_agenda, part, meeting=ref, offset=off, default=[], **kw)
             ex.agenda_items.extend(items)
             claimed.extend((r.source.start, r.source.end) for r in [*members, *items])
         elif seg.kind in ("minutes", "text"):
-            meeting = run("minutes heading", seg, parse_minutes_heading, part, offset=off, acronyms=acronyms,
-                          default=None, **kw)
+            meeting = run.keeping_warnings("minutes heading", seg, parse_minutes_heading, part, offset=off,
+                                           acronyms=acronyms, default=None, **kw)
             if meeting is None:
-                meeting = run("web heading", seg, parse_web_heading, part, offset=off, acronyms=acronyms,
-                              default=None, **kw)
+                meeting = run.keeping_warnings("web heading", seg, parse_web_heading, part, offset=off,
+                                               acronyms=acronyms, default=None, **kw)
             if meeting is not None:
                 _minutes(run, seg, part, meeting, ex, claimed, acronyms, kw)
             _prose(run, seg, part, ex, kw)
         elif seg.kind == "report":
-            report, warns = run("report", seg, parse_report, part, offset=off, default=(None, []), **kw)
-            ex.warnings.extend(warns)
+            report = run.keeping_warnings("report", seg, parse_report, part, offset=off, default=None, **kw)
             if report is None:
                 continue
             _link_report(report, pack_meeting, ex)
@@ -183,7 +192,8 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
         elif seg.kind == "appendix":
             _appendix(run, seg, part, pack_meeting, last_report, ex, claimed, kw)
         elif seg.kind == "cabinet_update":
-            update = run("cabinet member update", seg, parse_cabinet_member_update, text, default=None, **kw)
+            update = run.keeping_warnings("cabinet member update", seg, parse_cabinet_member_update, text,
+                                          default=None, **kw)
             if update is not None:
                 ex.cabinet_updates.append(update)
                 claimed.extend((s.source.start, s.source.end) for s in update.sections)
@@ -208,8 +218,9 @@ def _minutes(run: _Run, seg: Segment, part: str, meeting: Meeting, ex: Extractio
     ref = _ref(meeting)
     claimed.append((meeting.source.start, meeting.source.end))
     for what, fn in (("present", parse_present), ("also present", parse_also_present), ("apologies", parse_apologies)):
-        ex.attendance.extend(run(what, seg, fn, part, meeting=ref, offset=off, default=[], **kw))
-    ex.declarations.extend(run("declarations", seg, parse_declarations, part, meeting=ref, offset=off, default=[], **kw))
+        ex.attendance.extend(run.keeping_warnings(what, seg, fn, part, meeting=ref, offset=off, default=[], **kw))
+    ex.declarations.extend(run.keeping_warnings("declarations", seg, parse_declarations, part, meeting=ref, offset=off,
+                                                default=[], **kw))
     claimed.extend((a.source.start, a.source.end) for a in ex.attendance if a.meeting == ref)
     items, resolutions, passages = run("minutes items", seg, parse_minutes, part, meeting=ref, offset=off,
                                        acronyms=acronyms, default=([], [], []), **kw)
@@ -251,9 +262,8 @@ def _link_report(report: Report, meeting: Meeting | None, ex: Extraction) -> Non
 def _appendix(run: _Run, seg: Segment, part: str, meeting: Meeting | None, report: Report | None, ex: Extraction,
               claimed: list[tuple[int, int]], kw: dict[str, Any]) -> None:
     off = seg.start
-    found, warns = run("inspection table", seg, parse_inspection_tables, part, offset=off, default=([], []), **kw)
+    found = run.keeping_warnings("inspection table", seg, parse_inspection_tables, part, offset=off, default=[], **kw)
     ex.inspections.extend(found)
-    ex.warnings.extend(warns)
     claimed.extend((i.source.start, i.source.end) for i in found)
     if found:
         return

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import re
 
-from graph.records import Attendance, Declaration, MeetingRef, PersonName
+from graph.records import Attendance, Declaration, ExtractionWarning, MeetingRef
 from graph.extract.membership import split_name_org_list
-from graph.extract.segments import PageLookup, provenance
+from graph.extract.segments import PageLookup, provenance, unreadable
+from graph.values import parse_person, split_people_list
 
 _PRESENT = re.compile(r"^[ \t]*PRESENT\s*:", re.M)
 _ALSO_PRESENT = re.compile(r"^[ \t]*ALSO\s+PRESENT\s*:", re.M | re.I)
@@ -14,24 +15,6 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _SUBSTITUTE_FOR = re.compile(r"Substitute\s+(?:Member\s+)?for\s+(.+)", re.I)
 _NAME_SPLIT = re.compile(r",\s*|\s+and\s+|\s*&\s*")
 _COUNCILLORS = re.compile(r"\b(?:Councillors?|Cllrs?\.?)\s+")
-
-
-def _person(text: str) -> PersonName | None:
-    from graph.values import parse_person
-
-    try:
-        return parse_person(text)
-    except Exception:
-        return None
-
-
-def _people(text: str, honorific: str | None = None) -> list[PersonName]:
-    from graph.values import parse_people_list
-
-    try:
-        return parse_people_list(text, honorific=honorific)
-    except Exception:
-        return []
 
 
 def _flat(text: str) -> str:
@@ -94,15 +77,19 @@ def split_councillor_list(text: str) -> list[tuple[str, str | None]]:
 
 
 def parse_present(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None,
-                  offset: int = 0) -> list[Attendance]:
-    """Councillors present (chair first), with roles and who each substitute stood in for."""
+                  offset: int = 0) -> tuple[list[Attendance], list[ExtractionWarning]]:
+    """Councillors present (chair first), with roles and who each substitute stood in for.
+
+    A listed name that cannot be read is left out with a warning; so is an unreadable substitute-for name.
+    """
     m = _PRESENT.search(text)
     if not m:
-        return []
+        return [], []
     start, end = _block(text, m.end())
     src = provenance(document, pages, offset + m.start(), offset + end)
     flat = _flat(text[start:end])
     out: list[Attendance] = []
+    warnings: list[ExtractionWarning] = []
     for group in split_outside_brackets(flat, _COUNCILLORS):
         group = group.strip(" ,;.")
         if not group:
@@ -111,26 +98,35 @@ def parse_present(text: str, *, meeting: MeetingRef, document: str, pages: PageL
             name = name.strip(" ,;.")
             if not name or not name[0].isupper():
                 continue
-            person = _person(f"Councillor {name}")
+            person = parse_person(f"Councillor {name}")
             if person is None:
+                warnings.append(unreadable(document, pages, src.start, "name in the PRESENT list", name))
                 continue
             role, sub_for = _role_of(bracket) if bracket else (None, None)
-            sub = _person(sub_for if re.match(r"(?:Councillor|Cllr)", sub_for or "") else f"Councillor {sub_for}") if sub_for else None
+            sub = None
+            if sub_for:
+                sub = parse_person(sub_for if re.match(r"(?:Councillor|Cllr)", sub_for) else f"Councillor {sub_for}")
+                if sub is None:
+                    warnings.append(unreadable(document, pages, src.start, "substitute-for name", sub_for))
             out.append(Attendance(meeting, person, "present", src, role=role, substitute_for=sub))
-    return out
+    return out, warnings
 
 
 def parse_also_present(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None,
-                       offset: int = 0) -> list[Attendance]:
-    """`ALSO PRESENT:` people with their roles (`Councillor X, Cabinet Member - ...`, `Name, Organisation`)."""
+                       offset: int = 0) -> tuple[list[Attendance], list[ExtractionWarning]]:
+    """`ALSO PRESENT:` people with their roles (`Councillor X, Cabinet Member - ...`, `Name, Organisation`).
+
+    An entry whose name cannot be read is left out with a warning.
+    """
     m = _ALSO_PRESENT.search(text)
     if not m:
-        return []
+        return [], []
     item = _ITEM_START.search(text, m.end())
     end = item.start() if item else len(text)
     src = provenance(document, pages, offset + m.start(), offset + end)
     flat = _flat(text[m.end():end])
     out: list[Attendance] = []
+    warnings: list[ExtractionWarning] = []
     # each councillor starts a new entry; inside an entry, `Name, Role` pairs may follow
     chunks = re.split(r"(?=\b(?:Councillor|Cllr\.?)\s)", flat)
     for chunk in chunks:
@@ -139,11 +135,12 @@ def parse_also_present(text: str, *, meeting: MeetingRef, document: str, pages: 
             continue
         pairs = split_name_org_list(chunk) or [(chunk, "")]
         for name, role in pairs:
-            person = _person(name)
+            person = parse_person(name)
             if person is None:
+                warnings.append(unreadable(document, pages, src.start, "name in the ALSO PRESENT list", name))
                 continue
             out.append(Attendance(meeting, person, "also_present", src, role=role or None))
-    return out
+    return out, warnings
 
 
 _APOLOGIES = re.compile(r"Apologies\s+for\s+(absence|lateness)\b[^.\n]*?\b(?:were|was)\s+(?:received|submitted|given)\s+"
@@ -174,22 +171,29 @@ def split_apologies(who: str) -> tuple[str, list[str]]:
 
 
 def parse_apologies(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None,
-                    offset: int = 0) -> list[Attendance]:
-    """Apologies for absence; `No apologies` gives none, apologies for lateness are not absence."""
+                    offset: int = 0) -> tuple[list[Attendance], list[ExtractionWarning]]:
+    """Apologies for absence; `No apologies` gives none, apologies for lateness are not absence.
+
+    A listed name that cannot be read is left out with a warning.
+    """
     out: list[Attendance] = []
+    warnings: list[ExtractionWarning] = []
     for m in _APOLOGIES.finditer(text):
         if m.group(1).lower() == "lateness":
             continue
         src = provenance(document, pages, offset + m.start(), offset + m.end())
         councillors, others = split_apologies(m.group("who"))
-        people = _people(councillors, honorific="Councillor") if councillors else []
+        people, not_names = split_people_list(councillors, honorific="Councillor") if councillors else ([], [])
         for name in others:
-            person = _person(name)
+            person = parse_person(name)
             if person is not None:
                 people.append(person)
+            else:
+                not_names.append(name)
+        warnings.extend(unreadable(document, pages, src.start, "name in the apologies", name) for name in not_names)
         for person in people:
             out.append(Attendance(meeting, person, "apologies", src))
-    return out
+    return out, warnings
 
 
 _DECLARATION = re.compile(
@@ -199,12 +203,18 @@ _DECLARATION = re.compile(
 
 
 def parse_declarations(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None,
-                       offset: int = 0) -> list[Declaration]:
-    """`Councillor X declared a personal interest in Minute No. 5 ... and left the room` -> Declaration."""
+                       offset: int = 0) -> tuple[list[Declaration], list[ExtractionWarning]]:
+    """`Councillor X declared a personal interest in Minute No. 5 ... and left the room` -> Declaration.
+
+    A declaration whose name cannot be read is left out with a warning.
+    """
     out: list[Declaration] = []
+    warnings: list[ExtractionWarning] = []
     for m in _DECLARATION.finditer(text):
-        person = _person(m.group("who"))
+        person = parse_person(m.group("who"))
         if person is None:
+            warnings.append(unreadable(document, pages, offset + m.start(), "name in a declaration of interest",
+                                       m.group("who")))
             continue
         sentence = m.group(0)
         low = sentence.lower()
@@ -219,4 +229,4 @@ def parse_declarations(text: str, *, meeting: MeetingRef, document: str, pages: 
             item = im.group(1) if im else None
         out.append(Declaration(meeting, person, item, _flat(m.group("interest") + m.group("rest")), outcome,
                                provenance(document, pages, offset + m.start(), offset + m.end())))
-    return out
+    return out, warnings

@@ -4,8 +4,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from graph.records import DateValue, Meeting
-from graph.extract.segments import PageLookup, is_upper_heading, iter_lines, provenance
+from graph.records import ExtractionWarning, Meeting
+from graph.extract.segments import PageLookup, is_upper_heading, iter_lines, provenance, unreadable
+from graph.values import normalise_time, parse_date
 
 SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"}
 _VOWELS = set("AEIOUY")
@@ -56,24 +57,6 @@ def committee_name(text: str, acronyms: Iterable[str] = ()) -> str:
     return title_case(name, acronyms)
 
 
-def _parse_date(text: str) -> DateValue | None:
-    from graph.values import parse_date
-
-    try:
-        return parse_date(text)
-    except Exception:
-        return None
-
-
-def _normalise_time(text: str) -> str | None:
-    from graph.values import normalise_time
-
-    try:
-        return normalise_time(text)
-    except Exception:
-        return None
-
-
 _LABEL = re.compile(r"^\s*(DATE|TIME|VENUE)\s*:\s*(.*)$", re.I)
 _POSTCODE_INWARD = re.compile(r"^\d[A-Z]{2}$")
 _FRONT_LABELS = re.compile(r"^\s*(?:Member|Membership|Councillor|COMMITTEE OFFICER|AGENDA)\b", re.I)
@@ -88,9 +71,13 @@ def venue_continues(venue: str, next_line: str) -> bool:
 
 
 def parse_front_sheet(text: str, *, document: str, pages: PageLookup | None, offset: int = 0,
-                      acronyms: Iterable[str] = ()) -> Meeting | None:
-    """The meeting an agenda front sheet announces: heading, `DATE:`, `TIME:`, `VENUE:` (venue may wrap)."""
+                      acronyms: Iterable[str] = ()) -> tuple[Meeting | None, list[ExtractionWarning]]:
+    """The meeting an agenda front sheet announces: heading, `DATE:`, `TIME:`, `VENUE:` (venue may wrap).
+
+    A `DATE:` or `TIME:` value that cannot be read gives a warning (and no meeting without a date).
+    """
     lines = [ln for ln in iter_lines(text, offset) if ln.stripped]
+    warnings: list[ExtractionWarning] = []
     committee = None
     date = time = venue = None
     start = end = None
@@ -104,9 +91,13 @@ def parse_front_sheet(text: str, *, document: str, pages: PageLookup | None, off
         label, value = m.group(1).upper(), m.group(2).strip()
         end = ln.end
         if label == "DATE":
-            date = _parse_date(value)
+            date = parse_date(value)
+            if date is None:
+                warnings.append(unreadable(document, pages, ln.start, "front sheet DATE", value))
         elif label == "TIME":
-            time = _normalise_time(value)
+            time = normalise_time(value)
+            if time is None and value:
+                warnings.append(unreadable(document, pages, ln.start, "front sheet TIME", value))
         elif label == "VENUE":
             venue = value
             j = i + 1
@@ -115,26 +106,29 @@ def parse_front_sheet(text: str, *, document: str, pages: PageLookup | None, off
                 end = lines[j].end
                 j += 1
     if committee is None or date is None:
-        return None
+        return None, warnings
     return Meeting(committee=committee_name(committee, acronyms), date=date, time=time,
                    venue=venue, source=provenance(document, pages, start if start is not None else offset,
-                                                  end or offset + len(text)))
+                                                  end or offset + len(text))), warnings
 
 
 _HELD_AT = re.compile(r"MEETING\s+HELD\s+(?:AT|IN)\s+(?P<venue>.+?)\s+ON\s+(?P<date>.+?)\s*$", re.I)
 
 
 def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None, offset: int = 0,
-                          acronyms: Iterable[str] = ()) -> Meeting | None:
-    """The meeting a set of minutes records: `COMMITTEE` then `MEETING HELD AT <venue> ON <date>`."""
+                          acronyms: Iterable[str] = ()) -> tuple[Meeting | None, list[ExtractionWarning]]:
+    """The meeting a set of minutes records: `COMMITTEE` then `MEETING HELD AT <venue> ON <date>`.
+
+    A heading whose date cannot be read gives no meeting and a warning.
+    """
     lines = [ln for ln in iter_lines(text, offset) if ln.stripped]
     for i, ln in enumerate(lines[:12]):
         m = _HELD_AT.search(ln.stripped)
         if not m:
             continue
-        date = _parse_date(m.group("date"))
+        date = parse_date(m.group("date"))
         if date is None:
-            return None
+            return None, [unreadable(document, pages, ln.start, "date in the minutes heading", m.group("date"))]
         committee = None
         start = ln.start
         for prev in reversed(lines[:i]):
@@ -143,11 +137,11 @@ def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None,
                 start = prev.start
                 break
         if committee is None:
-            return None
+            return None, []
         venue = re.sub(r"^THE\s+", "", m.group("venue").strip(), flags=re.I)
         return Meeting(committee=committee_name(committee, acronyms), date=date, time=None,
-                       venue=title_case(venue), source=provenance(document, pages, start, ln.end))
-    return None
+                       venue=title_case(venue), source=provenance(document, pages, start, ln.end)), []
+    return None, []
 
 
 _WEB_HEADING = re.compile(
@@ -160,15 +154,20 @@ _WEB_SKIP = re.compile(r"^(?:Agenda|Minutes|Agenda and minutes|Agenda and decisi
 
 
 def parse_web_heading(text: str, *, document: str, pages: PageLookup | None, offset: int = 0,
-                      acronyms: Iterable[str] = ()) -> Meeting | None:
-    """A ModernGov page heading: committee line, then `Wednesday 2nd October, 2024 6.30 pm`, then `Venue:`."""
+                      acronyms: Iterable[str] = ()) -> tuple[Meeting | None, list[ExtractionWarning]]:
+    """A ModernGov page heading: committee line, then `Wednesday 2nd October, 2024 6.30 pm`, then `Venue:`.
+
+    A heading-shaped line whose date or time cannot be read gives a warning.
+    """
     lines = [ln for ln in iter_lines(text, offset) if ln.stripped]
+    warnings: list[ExtractionWarning] = []
     for i, ln in enumerate(lines[:30]):
         m = _WEB_HEADING.match(ln.stripped)
         if not m:
             continue
-        date = _parse_date(m.group("date"))
+        date = parse_date(m.group("date"))
         if date is None:
+            warnings.append(unreadable(document, pages, ln.start, "date in a meeting page heading", m.group("date")))
             continue
         committee = None
         start = ln.start
@@ -187,7 +186,9 @@ def parse_web_heading(text: str, *, document: str, pages: PageLookup | None, off
                 venue = vm.group(1).strip()
                 end = nxt.end
                 break
-        time = _normalise_time(m.group("time")) if m.group("time") else None
+        time = normalise_time(m.group("time")) if m.group("time") else None
+        if time is None and m.group("time"):
+            warnings.append(unreadable(document, pages, ln.start, "time in a meeting page heading", m.group("time")))
         return Meeting(committee=committee_name(committee, acronyms), date=date, time=time, venue=venue,
-                       source=provenance(document, pages, start, end))
-    return None
+                       source=provenance(document, pages, start, end)), warnings
+    return None, warnings

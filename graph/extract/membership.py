@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 
-from graph.records import MeetingRef, Membership, PersonName
-from graph.extract.segments import PageLookup, iter_lines, provenance
+from graph.records import ExtractionWarning, MeetingRef, Membership
+from graph.extract.segments import Line, PageLookup, iter_lines, provenance, unreadable
+from graph.values import parse_person
 
 _TABLE_HEADER = re.compile(r"^\s*Members?\s*[\t ]+\s*Substitutes?\s*$", re.I)
 _OFFICER = re.compile(r"^\s*COMMITTEE\s+OFFICER\s*:\s*(.+?)\s*$", re.I)
@@ -19,15 +20,6 @@ _ROLE_WORDS = {"member", "members", "officer", "manager", "director", "represent
                "committee", "council", "board", "head", "lead", "chair", "healthwatch", "diocese", "archdiocese",
                "families", "schools", "children", "education", "cabinet", "advisory", "independent", "parent",
                "governor", "governors", "trust", "partnership", "forum", "group", "church", "authority"}
-
-
-def _person(text: str) -> PersonName | None:
-    from graph.values import parse_person
-
-    try:
-        return parse_person(text)
-    except Exception:
-        return None
 
 
 def join_wrapped_roles(lines: list[str]) -> list[str]:
@@ -116,10 +108,14 @@ def split_name_org_list(text: str) -> list[tuple[str, str]]:
 
 
 def parse_membership(text: str, *, committee: str, document: str, pages: PageLookup | None, offset: int = 0,
-                     meeting: MeetingRef | None = None) -> list[Membership]:
-    """Members, substitutes, chair, vice-chair, co-opted/advisory members and the committee officer."""
+                     meeting: MeetingRef | None = None) -> tuple[list[Membership], list[ExtractionWarning]]:
+    """Members, substitutes, chair, vice-chair, co-opted/advisory members and the committee officer.
+
+    A name in the table or the officer line that cannot be read is left out with a warning.
+    """
     lines = list(iter_lines(text, offset))
     out: list[Membership] = []
+    warnings: list[ExtractionWarning] = []
     header = next((i for i, ln in enumerate(lines) if _TABLE_HEADER.match(ln.text)), None)
     if header is not None:
         body = []
@@ -140,8 +136,11 @@ def parse_membership(text: str, *, committee: str, document: str, pages: PageLoo
         for row, ln in rows:
             if re.search(r"\b(?:Councillor|Cllr)\b", row):
                 for role, name in split_member_row(row):
-                    person = _person(name if re.match(r"(?:Councillor|Cllr)", name) else f"Councillor {name}")
-                    if person is None or (person.full.lower(), role) in seen:
+                    person = parse_person(name if re.match(r"(?:Councillor|Cllr)", name) else f"Councillor {name}")
+                    if person is None:
+                        warnings.append(unreadable(document, pages, ln.start, "name in the membership table", name))
+                        continue
+                    if (person.full.lower(), role) in seen:
                         continue
                     seen.add((person.full.lower(), role))
                     src = provenance(document, pages, ln.start, ln.end)
@@ -155,25 +154,27 @@ def parse_membership(text: str, *, committee: str, document: str, pages: PageLoo
             joined = " ".join(co_opted_text)
             src = provenance(document, pages, co_opted_start or offset, body[-1].end)
             for name, org in split_name_org_list(joined):
-                person = _person(name)
+                person = parse_person(name)
                 if person is None:
+                    warnings.append(unreadable(document, pages, src.start, "name of a co-opted member", name))
                     continue
                 role = "advisory member" if "advisory" in org.lower() else "co-opted member"
                 out.append(Membership(committee, person, role, src, organisation=org or None, meeting=meeting))
-    out.extend(parse_committee_officer(lines, committee=committee, document=document, pages=pages, meeting=meeting))
-    return out
+    officers, officer_warnings = parse_committee_officer(lines, committee=committee, document=document, pages=pages,
+                                                         meeting=meeting)
+    return out + officers, warnings + officer_warnings
 
 
-def parse_committee_officer(lines: list, *, committee: str, document: str, pages: PageLookup | None,
-                            meeting: MeetingRef | None = None) -> list[Membership]:
-    """`COMMITTEE OFFICER: Name` then post, `Telephone:` and `E-mail:` lines."""
+def parse_committee_officer(lines: list[Line], *, committee: str, document: str, pages: PageLookup | None,
+                            meeting: MeetingRef | None = None) -> tuple[list[Membership], list[ExtractionWarning]]:
+    """`COMMITTEE OFFICER: Name` then post, `Telephone:` and `E-mail:` lines; a warning if the name is unreadable."""
     for i, ln in enumerate(lines):
         m = _OFFICER.match(ln.text)
         if not m:
             continue
-        person = _person(m.group(1))
+        person = parse_person(m.group(1))
         if person is None:
-            return []
+            return [], [unreadable(document, pages, ln.start, "committee officer's name", m.group(1))]
         post = telephone = email = None
         end = ln.end
         for nxt in [x for x in lines[i + 1:i + 10] if x.stripped][:4]:
@@ -187,5 +188,5 @@ def parse_committee_officer(lines: list, *, committee: str, document: str, pages
                 break
             end = nxt.end
         return [Membership(committee, person, "committee officer", provenance(document, pages, ln.start, end),
-                           post=post, telephone=telephone, email=email, meeting=meeting)]
-    return []
+                           post=post, telephone=telephone, email=email, meeting=meeting)], []
+    return [], []

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from graph.records import ContactOfficer, ExtractionWarning, PersonName, Report, ReportSection
-from graph.extract.segments import PageLookup, iter_lines, provenance
+from graph.extract.segments import PageLookup, iter_lines, provenance, unreadable
+from graph.values import parse_date, parse_person
 
 # cover-table labels -> Report field
 COVER_LABELS = {
@@ -24,24 +25,6 @@ _BACKGROUND = re.compile(r"^[ \t]*Background Papers\s*:?", re.M | re.I)
 _SECTION = re.compile(r"^[ \t]*(\d{1,2})\.?[ \t]+([A-Z][^\n]{2,90}?)[ \t]*$", re.M)
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"^[ \t]*Tel(?:ephone)?(?: Number)?\s*:\s*(.+)$", re.M | re.I)
-
-
-def _person(text: str) -> PersonName | None:
-    from graph.values import parse_person
-
-    try:
-        return parse_person(text)
-    except Exception:
-        return None
-
-
-def _date(text: str):
-    from graph.values import parse_date
-
-    try:
-        return parse_date(text)
-    except Exception:
-        return None
 
 
 def _flat(text: str) -> str:
@@ -85,7 +68,10 @@ def parse_yes_no(cells: list[str]) -> bool | None:
 
 
 def parse_cover(text: str) -> tuple[dict[str, object], int]:
-    """Cover-table fields and the local offset where the table ends."""
+    """Cover-table fields and the local offset where the table ends.
+
+    A field whose cell cannot be read is present with the value None (`meeting_date`, the yes/no fields).
+    """
     fields: dict[str, object] = {}
     current: str | None = None
     title_cells: list[str] = []
@@ -120,7 +106,7 @@ def parse_cover(text: str) -> tuple[dict[str, object], int]:
             elif name in ("key_decision", "forward_plan", "exempt"):
                 fields[name] = parse_yes_no(vals)
             elif name == "meeting_date":
-                fields[name] = _date(vals[0]) if vals else None
+                fields[name] = parse_date(vals[0]) if vals else None
             elif vals:
                 fields[name] = join_cells(vals[:1] + [v for v in vals[1:2] if v.strip()[:1].islower()])
     if title_cells:
@@ -147,11 +133,15 @@ def match_email(person: PersonName, emails: list[str]) -> str | None:
     return None
 
 
-def parse_contacts(text: str) -> list[ContactOfficer]:
-    """`Contact Officer: A/B`, `Telephone Number:`, `Email Address:` with more e-mails on following lines."""
+def parse_contacts(text: str, *, document: str, pages: PageLookup | None,
+                   offset: int = 0) -> tuple[list[ContactOfficer], list[ExtractionWarning]]:
+    """`Contact Officer: A/B`, `Telephone Number:`, `Email Address:` with more e-mails on following lines.
+
+    A contact name that cannot be read is left out with a warning.
+    """
     m = _CONTACT.search(text)
     if not m:
-        return []
+        return [], []
     names = split_officer_names(m.group(1))
     tail = text[m.end():m.end() + 600]
     block = re.split(r"\n[ \t]*\n", tail, maxsplit=1)[0]
@@ -159,13 +149,15 @@ def parse_contacts(text: str) -> list[ContactOfficer]:
     phone = _flat(pm.group(1)) if pm else None
     emails = _EMAIL.findall(block)
     out = []
+    warnings = []
     for i, name in enumerate(names):
-        person = _person(name)
+        person = parse_person(name)
         if person is None:
+            warnings.append(unreadable(document, pages, offset + m.start(), "contact officer's name", name))
             continue
         email = match_email(person, emails) or (emails[i] if len(emails) == len(names) else None)
         out.append(ContactOfficer(person, phone, email))
-    return out
+    return out, warnings
 
 
 def parse_recommendations(text: str) -> list[str]:
@@ -223,6 +215,8 @@ def parse_report(text: str, *, document: str, pages: PageLookup | None,
     for name in ("key_decision", "forward_plan", "exempt"):
         if name in fields and fields[name] is None:
             warnings.append(ExtractionWarning(document, report.source.page, f"unreadable yes/no cell for {name}"))
+    if "meeting_date" in fields and fields["meeting_date"] is None:
+        warnings.append(ExtractionWarning(document, report.source.page, "unreadable date cell for meeting_date"))
     sm = _SUMMARY.search(text, cover_end)
     rm = _RECOMMENDATIONS.search(text, cover_end)
     if sm:
@@ -234,7 +228,8 @@ def parse_report(text: str, *, document: str, pages: PageLookup | None,
         stop = after.start() if after else min(len(text), rm.end() + 3000)
         report.recommendations = parse_recommendations(text[rm.end():stop])
         body_start = stop
-    report.contact_officers = parse_contacts(text)
+    report.contact_officers, contact_warnings = parse_contacts(text, document=document, pages=pages, offset=offset)
+    warnings.extend(contact_warnings)
     am = _APPENDICES.search(text)
     if am:
         bm = _BACKGROUND.search(text, am.end())

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator, Protocol
 
-from graph.records import Provenance
+from graph.records import ExtractionWarning, Provenance
 
 
 class PageLookup(Protocol):
@@ -51,13 +51,17 @@ def iter_lines(text: str, offset: int = 0) -> Iterator[Line]:
 
 def provenance(document: str, pages: PageLookup | None, start: int, end: int) -> Provenance:
     """Provenance for a span of the cleaned text, with the page the span starts on."""
-    page = None
-    if pages is not None:
-        try:
-            page = pages.page_at(start)
-        except Exception:  # a page map that cannot place the offset leaves the page unknown
-            page = None
+    page = pages.page_at(start) if pages is not None else None
     return Provenance(document=document, page=page, start=start, end=end)
+
+
+def unreadable(document: str, pages: PageLookup | None, start: int, what: str, text: str) -> ExtractionWarning:
+    """A warning for a value the layout promises (a name, a date, a time) that the parsers cannot read.
+
+    The record is kept without the value, and the warning tells the user where to look.
+    """
+    return ExtractionWarning(document, provenance(document, pages, start, start).page, f"unreadable {what}",
+                             " ".join(text.split())[:200])
 
 
 def is_upper_heading(line: str) -> bool:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from graph.clean import PageMap
-from graph.records import CabinetMemberUpdate, Provenance, ReportSection
+from graph.records import CabinetMemberUpdate, ExtractionWarning, Provenance, ReportSection
+from graph.extract.segments import unreadable
 from graph.values import find_dates, parse_date, parse_person
 
 _TITLE = re.compile(r"^\s*\**\s*cabinet\s+member\s+(?:update|report)s?\b", re.I | re.M)
@@ -80,11 +81,16 @@ def parse_sections(text: str, *, document: str, pages: PageMap, offset: int = 0)
     return sections
 
 
-def parse_cabinet_member_update(text: str, *, document: str, pages: PageMap) -> CabinetMemberUpdate | None:
-    """The update's councillor, portfolio, period, committee and sections; None if the text has no such header table."""
+def parse_cabinet_member_update(text: str, *, document: str,
+                                pages: PageMap) -> tuple[CabinetMemberUpdate | None, list[ExtractionWarning]]:
+    """The update's councillor, portfolio, period, committee and sections; None if the text has no such header table.
+
+    A header table whose row cannot be read (no cells, no councillor's name) gives None and a warning;
+    an unreadable period gives the update without one, and a warning.
+    """
     header = _HEADER.search(text)
     if header is None:
-        return None
+        return None, []
     row_start = text.find("\n", header.end()) + 1
     while row_start and row_start < len(text) and not text[row_start:text.find("\n", row_start)].strip():
         row_start = text.find("\n", row_start) + 1
@@ -92,16 +98,19 @@ def parse_cabinet_member_update(text: str, *, document: str, pages: PageMap) -> 
     row_end = len(text) if row_end == -1 else row_end
     cells = [c.strip() for c in text[row_start:row_end].split("\t")]
     if len(cells) < 2:
-        return None
+        return None, [unreadable(document, pages, row_start, "row under the cabinet member update header",
+                                 text[row_start:row_end])]
     councillor = parse_person(cells[0])
     if councillor is None:
-        return None
+        return None, [unreadable(document, pages, row_start, "cabinet member's name", cells[0])]
     if not councillor.honorifics:
         from dataclasses import replace
         councillor = replace(councillor, honorifics=("Councillor",))  # the column header says so
     period = parse_date(cells[2]) if len(cells) > 2 and cells[2] else None
+    warnings = [unreadable(document, pages, row_start, "period of a cabinet member update", cells[2])] \
+        if period is None and len(cells) > 2 and cells[2] else []
     title = _TITLE.search(text, 0, header.start())
     committee = _committee(text[title.end() if title else 0:header.start()])
     source = Provenance(document, pages.page_at(header.start()), header.start(), len(text.rstrip()))
     sections = parse_sections(text[row_end:], document=document, pages=pages, offset=row_end)
-    return CabinetMemberUpdate(councillor, cells[1], period, source, committee=committee, sections=sections)
+    return CabinetMemberUpdate(councillor, cells[1], period, source, committee=committee, sections=sections), warnings

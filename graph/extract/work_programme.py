@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 
 from graph.records import ExtractionWarning, Meeting, PersonName, WorkProgrammeItem
-from graph.extract.segments import PageLookup, iter_lines, provenance
+from graph.extract.segments import PageLookup, iter_lines, provenance, unreadable
+from graph.values import normalise_time, parse_date, parse_person
 
 _MEETING_ROW = re.compile(
     r"(?P<date>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+,?\s+\d{4})"
@@ -20,40 +21,19 @@ _DESCRIPTION_ROW = re.compile(r"^\s*\t\s*(?P<text>[^\t]{25,}?)\s*\t?\s*$")
 _DESCRIPTION_START = re.compile(r"\s(?=(?:An?|The|To)\s+[a-z])")
 
 
-def _people(text: str) -> list[PersonName]:
-    from graph.values import parse_person
-
-    out = []
+def split_authors(text: str) -> tuple[list[PersonName], list[str]]:
+    """The people in an author cell (`A Person / B Person; C Person`) and, as printed, the entries that are not names."""
+    people: list[PersonName] = []
+    not_names: list[str] = []
     for name in re.split(r"\s*/\s*|\s*;\s*", text):
         if not name.strip():
             continue
-        try:
-            person = parse_person(name.strip())
-        except Exception:
-            person = None
-        if person is not None:
-            out.append(person)
-    return out
-
-
-def _date(text: str):
-    from graph.values import parse_date
-
-    try:
-        return parse_date(text)
-    except Exception:
-        return None
-
-
-def _time(text: str | None) -> str | None:
-    from graph.values import normalise_time
-
-    if not text:
-        return None
-    try:
-        return normalise_time(text)
-    except Exception:
-        return None
+        person = parse_person(name.strip())
+        if person is None:
+            not_names.append(name.strip())
+        else:
+            people.append(person)
+    return people, not_names
 
 
 def split_title_description(cell: str) -> tuple[str, str | None]:
@@ -116,9 +96,16 @@ def parse_work_programme(text: str, *, committee: str, document: str, pages: Pag
             informal, in_table, current_date, current_venue = True, True, None, None
             continue
         mm = _MEETING_ROW.search(line)
-        if mm and (date := _date(mm.group("date"))) is not None:
+        date = parse_date(mm.group("date")) if mm else None
+        if mm and date is None:
+            # read on: the row may still be an item row, but the user should know its date was lost
+            warnings.append(unreadable(document, pages, ln.start, "work programme meeting date", mm.group("date")))
+        if mm and date is not None:
             current_date, current_venue = date, (mm.group("venue") or "").strip(" ,") or None
-            meetings.append(Meeting(committee, date, _time(mm.group("time")), current_venue,
+            time = normalise_time(mm.group("time")) if mm.group("time") else None
+            if time is None and mm.group("time"):
+                warnings.append(unreadable(document, pages, ln.start, "work programme meeting time", mm.group("time")))
+            meetings.append(Meeting(committee, date, time, current_venue,
                                     provenance(document, pages, ln.start, ln.end), held=False))
             rest = line[mm.end():]
             in_table = True
@@ -146,9 +133,11 @@ def parse_work_programme(text: str, *, committee: str, document: str, pages: Pag
             title, description = rm.group("item").strip(), None
             if informal:
                 title, description = split_title_description(title)
+            authors, not_names = split_authors(rm.group("authors"))
+            warnings.extend(unreadable(document, pages, ln.start, "author in a work programme row", name)
+                            for name in not_names)
             wp = WorkProgrammeItem(committee=committee, item=title, source=src, meeting_date=current_date,
-                                   venue=current_venue, authors=_people(rm.group("authors")),
-                                   informal=informal, description=description)
+                                   venue=current_venue, authors=authors, informal=informal, description=description)
             items.append(wp)
             items_since_date += 1
             last_informal = wp if informal else None
