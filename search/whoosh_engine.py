@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
+import numpy as np
 from whoosh import fields, index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -18,6 +19,8 @@ from search.analysis import TOKEN_RE, stemming_analyzer, words_analyzer
 from search.base import IndexedPassage
 from search.common import FACET_FIELDS, FILTER_FIELDS, EngineIndex, Ranked, passage_fields
 from search.query import Request
+from search.whoosh_vectors import Hits, PostingsCache, Unsupported, VectorSearcher, top_by_score
+from search.whoosh_vectors import _restrict as restrict
 
 WRITER_LOCK_TIMEOUT = 60.0  # seconds to wait for another process's writer
 WRITER_LIMIT_MB = 128
@@ -148,6 +151,60 @@ class _Matcher:
         return out
 
 
+class _Columns:
+    """numpy views of the per-docnum columns of one set of segments."""
+
+    def __init__(self, stamp: tuple, searcher: Searcher, leaves, columns: dict[str, list]):
+        self.stamp = stamp
+        total = searcher.doc_count_all()
+        self.live = np.ones(total, dtype=bool)
+        for reader, offset, _ in leaves:
+            deleted = list(reader.deleted_docs_set) if reader.has_deletions() else []
+            if deleted:
+                self.live[np.asarray(deleted, dtype=np.int64) + offset] = False
+        self.day = np.asarray([d or 0 for d in columns["day"]], dtype=np.int64)
+        self._columns = columns
+        self._facets: dict[str, tuple[np.ndarray, list]] = {}
+        self._key_rank: np.ndarray | None = None
+        self._lock = threading.Lock()
+
+    def facet_counts(self, field: str, ids: np.ndarray) -> dict[str, int]:
+        """Value -> number of `ids` with it, for a facet column (empty values left out)."""
+        with self._lock:
+            coded = self._facets.get(field)
+            if coded is None:
+                labels, codes = np.unique(np.asarray([v if v is not None else "" for v in self._columns[field]], dtype=object)
+                                          .astype(str), return_inverse=True)
+                coded = self._facets[field] = (codes.astype(np.int64), list(labels))
+        codes, labels = coded
+        if not len(ids):
+            return {}
+        counts = np.bincount(codes[ids], minlength=len(labels))
+        return {str(labels[i]): int(c) for i in np.nonzero(counts)[0] for c in (counts[i],) if labels[i] not in ("", "None")}
+
+    def key_rank(self) -> np.ndarray:
+        """Each docnum's place in key order (computed on first use)."""
+        with self._lock:
+            if self._key_rank is None:
+                keys = self._columns["key"]
+                order = sorted(range(len(keys)), key=keys.__getitem__)
+                rank = np.empty(len(keys), dtype=np.int64)
+                rank[np.asarray(order, dtype=np.int64)] = np.arange(len(keys), dtype=np.int64)
+                self._key_rank = rank
+            return self._key_rank
+
+    def first_by(self, ids: np.ndarray, n: int, day_sign: int | None = None) -> list[int]:
+        """The first n of `ids` in key order, or in (day × day_sign, key) order."""
+        if not len(ids) or n <= 0:
+            return []
+        rank = self.key_rank()[ids]
+        if day_sign is None:
+            order = np.argsort(rank, kind="stable")[:n]
+        else:
+            order = np.lexsort((rank, day_sign * self.day[ids]))[:n]
+        return [int(d) for d in ids[order]]
+
+
 def whoosh_schema() -> fields.Schema:
     """Stored: only what a hit renders (key, kind, title, text, date, committee, council,
     document, page, entities as JSON). Sortable columns serve sorting and facets."""
@@ -188,6 +245,8 @@ class WhooshIndex(EngineIndex):
         self._column_lock = threading.Lock()
         self._column_cache: tuple[tuple, dict[str, list]] | None = None
         self._segment_columns: dict[str, dict[str, list]] = {}
+        self._postings = PostingsCache()
+        self._array_cache: _Columns | None = None
 
     # --- writing ---------------------------------------------------------------------
     def replace_documents(self, passages: dict[str, list[IndexedPassage]]) -> None:
@@ -259,6 +318,53 @@ class WhooshIndex(EngineIndex):
         return _Compiled(request.parsed.tree, filters, days)
 
     def _ranked(self, compiled: _Compiled, sort: str, n: int, with_facets: bool = False):
+        """Matches, total and facets by array algebra over cached postings (`search.whoosh_vectors`);
+        trees it does not evaluate (prefix, wildcard, fuzzy...) go through whoosh's matchers."""
+        searcher = self._searcher()
+        leaves = _leaves(searcher.reader())
+        try:
+            vectors = VectorSearcher(searcher, self._postings, leaves)
+            hits = vectors.evaluate(compiled.tree)
+        except Unsupported:
+            return self._ranked_by_sets(compiled, sort, n, with_facets)
+        arrays = self._arrays(searcher, leaves)
+        if len(hits.ids):
+            live = arrays.live[hits.ids]
+            if not live.all():
+                hits = Hits(hits.ids[live], hits.scores[live])
+        for field, value in compiled.filters:
+            hits = restrict(hits, vectors.postings(field, value)[0])
+        if compiled.days and len(hits.ids):
+            low, high = compiled.days
+            day = arrays.day[hits.ids]
+            keep = (day >= low) & (day <= high)
+            hits = Hits(hits.ids[keep], hits.scores[keep])
+        facets = None
+        if with_facets:
+            facets = {name: arrays.facet_counts(field, hits.ids) for name, field in FACET_FIELDS.items()}
+        keys = self._columns(searcher)["key"]
+        if sort == "relevance":
+            rows = [Ranked(-score, None, docnum, score) for score, docnum in top_by_score(hits, n)]
+        elif sort == "key":
+            rows = [Ranked(keys[d], keys[d], d, 0.0) for d in arrays.first_by(hits.ids, n)]
+        else:
+            sign = -1 if sort == "-date" else 1
+            rows = [Ranked((sign * int(arrays.day[d]), keys[d]), keys[d], d, 0.0)
+                    for d in arrays.first_by(hits.ids, n, day_sign=sign)]
+        return rows, len(hits.ids), facets
+
+    def _arrays(self, searcher: Searcher, leaves) -> "_Columns":
+        """Per-docnum numpy columns (liveness, day, facet codes, key order) for this set of segments."""
+        stamp = tuple(seg for _, _, seg in leaves) + (searcher.doc_count(),)
+        cached = self._array_cache
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        columns = self._columns(searcher)
+        built = _Columns(stamp, searcher, leaves, columns)
+        self._array_cache = built
+        return built
+
+    def _ranked_by_sets(self, compiled: _Compiled, sort: str, n: int, with_facets: bool = False):
         """Matches as a set of docnums by set algebra over posting lists (no scoring), so the
         total and the facets cost little; then only the first n are ranked: whoosh's top-n
         collector for relevance, the cached day/key columns for the other sorts."""

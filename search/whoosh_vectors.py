@@ -1,0 +1,346 @@
+"""whoosh's posting lists as numpy arrays: matching, BM25F scoring, phrases and facets in bulk.
+
+whoosh reads and scores postings one document at a time in Python, which costs about a
+microsecond and a half per posting: a query whose words occur in tens of thousands of
+passages took seconds. Here each term's postings (docnums, term frequencies and, for
+phrases, positions) are decoded once per segment with whoosh's own readers, kept in a bounded
+cache (segments never change once written), and a query tree is evaluated as array algebra:
+
+* a term gives its docnums and their BM25F scores, computed with whoosh's own statistics
+  (idf, average field length, the field lengths it stores, B and K1), so the scores are
+  whoosh's to the last bits of floating point;
+* AND intersects and adds scores, OR unites and adds, AND NOT subtracts, a phrase is the AND
+  of its words restricted to documents where the words stand side by side (scored, as whoosh
+  scores it, like the AND);
+* filters, date ranges and facets are masks and counts over per-document columns.
+
+A tree with a node this module does not evaluate (prefix, wildcard, fuzzy, ranges, phrases
+with slop) raises :class:`Unsupported`, and the engine falls back to whoosh's own matchers.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.scoring import BM25F
+from whoosh.util.numeric import byte_to_length
+
+POSTINGS_CACHE_BYTES = 512 * 1024 * 1024  # decoded postings kept across queries (LRU)
+_POSITION_BITS = 24  # positions below 16M words per passage; docnums below 2**39
+_LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+class Unsupported(Exception):
+    """The query tree has a node the array evaluator does not handle."""
+
+
+@dataclass
+class Hits:
+    """Sorted unique docnums and their scores."""
+
+    ids: np.ndarray  # int64, ascending
+    scores: np.ndarray  # float64, same length
+
+
+_EMPTY = Hits(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
+
+
+@dataclass
+class _Postings:
+    ids: np.ndarray  # int64 local docnums, ascending
+    weights: np.ndarray  # float64 term frequencies
+    positions: np.ndarray | None = None  # int64 (local docnum << bits) | position, for phrases
+
+    @property
+    def nbytes(self) -> int:
+        return self.ids.nbytes + self.weights.nbytes + (self.positions.nbytes if self.positions is not None else 0)
+
+
+class PostingsCache:
+    """Decoded postings per (segment, field, term), least recently used dropped past a byte budget."""
+
+    def __init__(self, max_bytes: int = POSTINGS_CACHE_BYTES):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple, Any] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+            return item
+
+    def put(self, key: tuple, item: Any, nbytes: int) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (item, nbytes)
+            self._bytes += nbytes
+            while self._bytes > self.max_bytes and len(self._items) > 1:
+                _, (_, size) = self._items.popitem(last=False)
+                self._bytes -= size
+
+    def lookup(self, key: tuple) -> Any:
+        hit = self.get(key)
+        return None if hit is None else hit[0]
+
+
+def _decode_postings(reader, field: str, text: bytes, with_positions: bool) -> _Postings:
+    """All postings of one term in one segment, block by block with whoosh's own decoders."""
+    matcher = reader.postings(field, text)
+    while not isinstance(matcher, W3LeafMatcher) and hasattr(matcher, "child"):
+        matcher = matcher.child  # the deletion filter: deletions are applied by the caller
+    if not isinstance(matcher, W3LeafMatcher):
+        raise Unsupported(f"postings of {field!r} are not whoosh3 blocks")
+    ids: list = []
+    weights: list = []
+    positions: list[np.ndarray] = []
+    decode = reader.schema[field].format.decode_positions if with_positions else None
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        block_ids = matcher._ids
+        ids.extend(block_ids)
+        weights.extend(matcher._weights)
+        if decode is not None:
+            matcher._read_values()
+            for docnum, value in zip(block_ids, matcher._values):
+                where = np.asarray(decode(value), dtype=np.int64)
+                positions.append((np.int64(docnum) << _POSITION_BITS) | where)
+        matcher._next_block()
+    flat = None
+    if with_positions:
+        flat = np.concatenate(positions) if positions else np.empty(0, dtype=np.int64)
+    return _Postings(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64), flat)
+
+
+class VectorSearcher:
+    """Evaluates query trees over one whoosh searcher (one set of segments) with arrays."""
+
+    def __init__(self, searcher, cache: PostingsCache, leaves: list[tuple[Any, int, str]]):
+        weighting = searcher.weighting
+        if type(weighting) is not BM25F:
+            raise Unsupported("only whoosh's default BM25F weighting is evaluated with arrays")
+        self.searcher = searcher
+        self.weighting = weighting
+        self.cache = cache
+        self.leaves = leaves
+        self.doc_count = searcher.doc_count_all()
+        self._lengths: dict[str, np.ndarray] = {}
+
+    # --- per-term arrays ----------------------------------------------------------------
+    def postings(self, field: str, text: str | bytes, with_positions: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Global docnums, term frequencies (and position keys) of a term, over every segment."""
+        btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
+        ids, weights, positions = [], [], []
+        for reader, offset, segment in self.leaves:
+            if (field, btext) not in reader:
+                continue
+            key = (segment, field, btext, with_positions)
+            item = self.cache.lookup(key)
+            if item is None:
+                item = _decode_postings(reader, field, btext, with_positions)
+                self.cache.put(key, item, item.nbytes)
+            ids.append(item.ids + offset)
+            weights.append(item.weights)
+            if with_positions:
+                positions.append(item.positions + (np.int64(offset) << _POSITION_BITS))
+        if not ids:
+            return _EMPTY.ids, _EMPTY.scores, (_EMPTY.ids if with_positions else None)
+        joined = (np.concatenate(ids), np.concatenate(weights))
+        return joined[0], joined[1], (np.concatenate(positions) if with_positions else None)
+
+    def field_lengths(self, field: str) -> np.ndarray:
+        """Every document's stored (byte-quantised) length of ``field``, as whoosh scores with it."""
+        lengths = self._lengths.get(field)
+        if lengths is None:
+            parts = []
+            for reader, _, segment in self.leaves:
+                key = (segment, "_lengths", field)
+                item = self.cache.lookup(key)
+                if item is None:
+                    # The per-document length bytes whoosh's own doc_field_length reads.
+                    column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
+                    if column is not None:
+                        codes = np.asarray(list(column), dtype=np.uint8)
+                    else:
+                        codes = np.zeros(reader.doc_count_all(), dtype=np.uint8)
+                    item = _LENGTH_OF_BYTE[codes]
+                    self.cache.put(key, item, item.nbytes)
+                parts.append(item)
+            lengths = np.concatenate(parts) if parts else np.empty(0, dtype=np.float64)
+            self._lengths[field] = lengths
+        return lengths
+
+    def term(self, field: str, text: str | bytes, boost: float = 1.0) -> Hits:
+        """Docnums of a term and their BM25F scores (times the term's boost)."""
+        if field not in self.searcher.schema:
+            return _EMPTY
+        try:
+            btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
+        except ValueError:
+            return _EMPTY
+        ids, tf, _ = self.postings(field, btext)
+        if not len(ids):
+            return _EMPTY
+        if not self.searcher.schema[field].scorable:
+            # whoosh's WeightScorer: the posting's weight is the score
+            return Hits(ids, tf * boost if boost != 1.0 else tf)
+        w = self.weighting
+        B = w._field_B.get(field, w.B)
+        K1 = w.K1
+        idf = self.searcher.idf(field, btext)
+        avgfl = self.searcher.avg_field_length(field) or 1
+        fl = self.field_lengths(field)[ids]
+        # whoosh.scoring.bm25, term by term, in the same order of operations
+        scores = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+        if boost != 1.0:
+            scores = scores * boost
+        return Hits(ids, scores)
+
+    # --- tree evaluation ----------------------------------------------------------------
+    def evaluate(self, node: wq.Query) -> Hits:
+        """Docnums matching ``node`` (deleted ones included) with whoosh's scores."""
+        kind = type(node)
+        if kind is wq.Term:
+            return self.term(node.fieldname, node.text, node.boost)
+        if kind is wq.And:
+            children = list(node.children())
+            excluded = [c.query for c in children if type(c) is wq.Not]
+            kept = [c for c in children if type(c) is not wq.Not]
+            if not kept:
+                raise Unsupported("AND of negations only")
+            hits = _intersect([self.evaluate(c) for c in kept])
+            for query in excluded:
+                # whoosh matches a NOT with an inverse matcher that scores 1.0 on every document it lets through
+                hits = _subtract(hits, self.evaluate(query))
+                hits = Hits(hits.ids, hits.scores + 1.0)
+            return self._scaled(hits, node.boost)
+        if kind is wq.Or and getattr(node, "minmatch", 0) <= 1 and not getattr(node, "scale", None):
+            return self._scaled(_unite([self.evaluate(c) for c in node.children()]), node.boost)
+        if kind is wq.AndNot:
+            return self._scaled(_subtract(self.evaluate(node.a), self.evaluate(node.b)), node.boost)
+        if kind is wq.AndMaybe:
+            return self._scaled(_maybe(self.evaluate(node.a), self.evaluate(node.b)), node.boost)
+        if kind is wq.Require:
+            required = self.evaluate(node.b)
+            kept = self.evaluate(node.a)
+            return self._scaled(_restrict(kept, required.ids), node.boost)
+        if kind is wq.Phrase:
+            return self._scaled(self.phrase(node), node.boost)
+        if node is wq.NullQuery:
+            return _EMPTY
+        raise Unsupported(type(node).__name__)
+
+    @staticmethod
+    def _scaled(hits: Hits, boost: float) -> Hits:
+        return hits if boost == 1.0 else Hits(hits.ids, hits.scores * boost)
+
+    def phrase(self, node: wq.Phrase) -> Hits:
+        """Documents with the words side by side, in order; scored as the AND of the words."""
+        if node.slop != 1:
+            raise Unsupported("phrase with slop")
+        words = list(node.words)
+        if not words:
+            return _EMPTY
+        scored = _intersect([self.term(node.fieldname, w) for w in words])
+        if len(words) == 1 or not len(scored.ids):
+            return scored
+        anchors = None
+        for i, word in enumerate(words):
+            _, _, positions = self.postings(node.fieldname, word, with_positions=True)
+            # Key each occurrence by (docnum, position minus its place in the phrase): the
+            # words stand side by side exactly where every word yields the same key.
+            keys = positions - i  # still ascending: docnums ascend, positions ascend within one
+            anchors = keys if anchors is None else _common_sorted(anchors, keys)
+            if not len(anchors):
+                return _EMPTY
+        docs = np.unique(anchors >> _POSITION_BITS)
+        return _restrict(scored, docs)
+
+
+def _common_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Values in both ascending arrays (binary search of the shorter in the longer)."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not len(a):
+        return a
+    at = np.searchsorted(b, a)
+    at[at == len(b)] = len(b) - 1
+    return a[b[at] == a]
+
+
+def _matching_indices(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (in a, in b) of the values both ascending arrays hold."""
+    if not len(a) or not len(b):
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    at = np.searchsorted(b, a)
+    np.minimum(at, len(b) - 1, out=at)
+    found = b[at] == a
+    return np.nonzero(found)[0], at[found]
+
+
+def _intersect(parts: list[Hits]) -> Hits:
+    if not parts:
+        return _EMPTY
+    parts = sorted(parts, key=lambda h: len(h.ids))
+    ids, scores = parts[0].ids, parts[0].scores
+    for part in parts[1:]:
+        if not len(ids):
+            return _EMPTY
+        left, right = _matching_indices(ids, part.ids)
+        ids, scores = ids[left], scores[left] + part.scores[right]
+    return Hits(ids, scores)
+
+
+def _unite(parts: list[Hits]) -> Hits:
+    parts = [p for p in parts if len(p.ids)]
+    if not parts:
+        return _EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    ids, inverse = np.unique(np.concatenate([p.ids for p in parts]), return_inverse=True)
+    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(ids))
+    return Hits(ids, scores)
+
+
+def _subtract(a: Hits, b: Hits) -> Hits:
+    if not len(b.ids) or not len(a.ids):
+        return a
+    keep = ~np.isin(a.ids, b.ids, assume_unique=True)
+    return Hits(a.ids[keep], a.scores[keep])
+
+
+def _maybe(a: Hits, b: Hits) -> Hits:
+    if not len(b.ids) or not len(a.ids):
+        return a
+    left, right = _matching_indices(a.ids, b.ids)
+    scores = a.scores.copy()
+    scores[left] += b.scores[right]
+    return Hits(a.ids, scores)
+
+
+def _restrict(hits: Hits, ids: np.ndarray) -> Hits:
+    keep = np.isin(hits.ids, ids, assume_unique=True)
+    return Hits(hits.ids[keep], hits.scores[keep])
+
+
+def top_by_score(hits: Hits, n: int) -> list[tuple[float, int]]:
+    """The n best (score, docnum): highest score first, lower docnum first on ties (whoosh's order)."""
+    if not len(hits.ids) or n <= 0:
+        return []
+    if len(hits.ids) > n:
+        threshold = np.partition(hits.scores, len(hits.scores) - n)[len(hits.scores) - n]
+        chosen = np.nonzero(hits.scores >= threshold)[0]
+    else:
+        chosen = np.arange(len(hits.ids))
+    order = np.lexsort((hits.ids[chosen], -hits.scores[chosen]))[:n]
+    picked = chosen[order]
+    return [(float(s), int(d)) for s, d in zip(hits.scores[picked], hits.ids[picked])]

@@ -1,0 +1,116 @@
+"""The whoosh engine's array evaluator (search/whoosh_vectors.py) against whoosh's own matchers.
+
+The reference is whoosh itself: every match scored by its matchers with no shortcut
+(`searcher.search(limit=None, optimize=False)`). The evaluator must find the same documents
+with the same scores, over several segments and after deletions.
+"""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from search.base import IndexedPassage, SearchQuery
+from search.query import parse_query, validate
+from search.whoosh_engine import WhooshIndex, _leaves
+from search.whoosh_vectors import PostingsCache, Unsupported, VectorSearcher, top_by_score
+
+WORDS = ("school", "meals", "budget", "training", "improvement", "council", "inspection", "pupils",
+         "governors", "report", "children", "transport", "special", "needs", "finance", "plan")
+KINDS = ("resolution", "report", "inspection", "minutes")
+
+
+def _passages(document: str, n: int, rng: random.Random) -> list[IndexedPassage]:
+    out = []
+    for i in range(n):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 40)))
+        title = " ".join(rng.choice(WORDS) for _ in range(rng.randint(1, 4)))
+        out.append(IndexedPassage(f"{document}#{i:03d}", document=document, kind=rng.choice(KINDS), title=title,
+                                  text=text, committee=rng.choice(("Cabinet", "Audit Committee", None)),
+                                  date=f"20{rng.randint(10, 24)}-{rng.randint(1, 12):02d}-01"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory) -> WhooshIndex:
+    """Three commits (three segments), then one document replaced (deletions in an old segment)."""
+    rng = random.Random(7)
+    ix = WhooshIndex(tmp_path_factory.mktemp("vectors"))
+    for batch in range(3):
+        ix.replace_documents({f"doc-{batch}-{d}.txt": _passages(f"doc-{batch}-{d}.txt", 60, rng) for d in range(3)})
+    ix.replace_documents({"doc-0-1.txt": _passages("doc-0-1.txt", 20, rng)})
+    leaves = _leaves(ix._searcher().reader())
+    assert len(leaves) > 1 and any(reader.has_deletions() for reader, _, _ in leaves)  # what is tested here
+    yield ix
+    ix.close()
+
+
+QUERIES = [
+    "school", "school meals", "school OR budget OR training", "school NOT meals", '"school meals"',
+    '"special needs" children', "kind:inspection pupils", "title:council", "budget ANDMAYBE finance",
+    "(school OR pupils) AND (meals OR transport) NOT finance", "nothingmatches", '"school meals budget"',
+]
+
+
+def _reference(ix: WhooshIndex, q: str) -> list[tuple[float, int]]:
+    searcher = ix._searcher()
+    results = searcher.search(parse_query(q).tree, limit=None, optimize=False)
+    return sorted(((round(score, 9), docnum) for score, docnum in results.top_n), key=lambda t: (-t[0], t[1]))
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_same_matches_and_scores_as_whooshs_matchers(index, q):
+    searcher = index._searcher()
+    vectors = VectorSearcher(searcher, PostingsCache(), _leaves(searcher.reader()))
+    hits = vectors.evaluate(parse_query(q).tree)
+    live = set(searcher.reader().all_doc_ids())
+    ours = sorted(((round(float(s), 9), int(d)) for s, d in zip(hits.scores, hits.ids) if int(d) in live),
+                  key=lambda t: (-t[0], t[1]))
+    assert ours == _reference(index, q)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_search_pages_match_the_reference(index, q):
+    reference = _reference(index, q)
+    result = index.search(SearchQuery(q=q, size=15))
+    assert result.total == len(reference)
+    assert [round(h.score, 9) for h in result.hits] == [score for score, _ in reference[:15]]
+
+
+def test_facets_and_filters_agree_with_whooshs_matchers(index):
+    for q in ("school", "budget training", '"school meals"'):
+        for kwargs in ({}, {"kind": "report"}, {"date_from": "2015-01-01", "date_to": "2019-12-31"}):
+            compiled = index._compile(validate(SearchQuery(q=q, **kwargs)))
+            for sort in ("relevance", "date", "-date", "key"):
+                fast = index._ranked(compiled, sort, 20, with_facets=True)
+                slow = index._ranked_by_sets(compiled, sort, 20, with_facets=True)
+                assert fast[1] == slow[1] and fast[2] == slow[2]
+                if sort != "relevance":
+                    assert [r.address for r in fast[0]] == [r.address for r in slow[0]]
+
+
+def test_unsupported_nodes_fall_back_to_whoosh(index):
+    searcher = index._searcher()
+    with pytest.raises(Unsupported):
+        VectorSearcher(searcher, PostingsCache(), _leaves(searcher.reader())).evaluate(parse_query("scho*").tree)
+    result = index.search(SearchQuery(q="scho*", size=5))
+    assert result.total == len(_reference(index, "scho*")) > 0
+
+
+def test_top_by_score_breaks_ties_by_docnum():
+    import numpy as np
+
+    from search.whoosh_vectors import Hits
+
+    hits = Hits(np.array([3, 5, 8, 9], dtype=np.int64), np.array([1.0, 2.0, 2.0, 0.5]))
+    assert top_by_score(hits, 2) == [(2.0, 5), (2.0, 8)]
+    assert top_by_score(hits, 3) == [(2.0, 5), (2.0, 8), (1.0, 3)]
+
+
+def test_the_postings_cache_stays_within_its_budget(index):
+    searcher = index._searcher()
+    cache = PostingsCache(max_bytes=4096)
+    vectors = VectorSearcher(searcher, cache, _leaves(searcher.reader()))
+    for word in WORDS:
+        vectors.evaluate(parse_query(word).tree)
+    assert cache._bytes <= 4096 or len(cache._items) == 1
