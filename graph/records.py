@@ -311,6 +311,7 @@ class ExtractionWarning:
     page: int | None
     message: str
     text: str = ""
+    offset: int | None = None  # where in the cleaned text the page was taken from; None: the whole document
 
 
 @dataclass

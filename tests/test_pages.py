@@ -56,3 +56,19 @@ def test_corpus_records_fall_in_their_agenda_items_printed_pages():
     assert all(first <= r.source.page <= last for r in ex.resolutions)
     assert all(first <= a.source.page <= last for a in ex.attendance)
     assert all(m.source.page == 1 for m in ex.memberships)  # the front sheet
+
+
+def test_re_paging_finds_what_a_second_pass_with_the_inferred_pages_finds():
+    # extract_document re-stamps the first pass instead of reading again: parsers must never
+    # decide anything from a page number, or the two would differ
+    from graph.extract import _extract_with, _inferred_page_map
+
+    doc = read_document(CORPUS / "sefton-childrens-scrutiny-agenda-pack-2024-09-24.txt")
+    first = _extract_with(doc, doc.pages)
+    inferred = _inferred_page_map(doc, first)
+    assert inferred is not None
+    second = _extract_with(doc, inferred)
+    re_paged = extract_document(doc)
+    assert re_paged == second
+    assert re_paged != first  # the inferred pages differ from the printed furniture's
+    assert re_paged.warnings and all(w.page == inferred.page_at(w.offset) for w in re_paged.warnings)

@@ -11,10 +11,11 @@ kept, and extraction never raises.
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass, replace
 from typing import Any, Callable, TypeVar
 
 from graph.records import (
-    DocumentInfo, ExtractionWarning, Extraction, Meeting, MeetingRef, Passage, Report,
+    DocumentInfo, ExtractionWarning, Extraction, Meeting, MeetingRef, Passage, Provenance, Report,
 )
 from graph.clean import infer_page_map
 from graph.extract.agenda import parse_agenda
@@ -52,7 +53,8 @@ class _Run:
             return fn(*args, **kwargs)
         except Exception as exc:  # a parser bug on odd text must not lose the rest of the document
             page = provenance(self.doc_name, self.pages, seg.start, seg.end).page
-            self.warnings.append(ExtractionWarning(self.doc_name, page, f"{what} could not be parsed: {exc!r}"))
+            self.warnings.append(ExtractionWarning(self.doc_name, page, f"{what} could not be parsed: {exc!r}",
+                                                   offset=seg.start))
             return default
 
     def keeping_warnings(self, what: str, seg: Segment, fn: Callable[..., tuple[T, list[ExtractionWarning]]],
@@ -83,8 +85,8 @@ def _ref(meeting: Meeting) -> MeetingRef:
 def extract_document(doc: Any) -> Extraction:
     """Every record in a read document (``graph.read.SourceDocument``), with provenance; never raises.
 
-    Text without real page breaks is read twice when its agenda says where each item's papers
-    start: the second pass dates every record with pages inferred from those anchors.
+    Text without real page breaks is re-paged when its agenda says where each item's papers
+    start: every record and warning is dated with pages inferred from those anchors.
     """
     pages = getattr(doc, "pages", None)
     ex = _extract_with(doc, pages)
@@ -93,7 +95,43 @@ def extract_document(doc: Any) -> Extraction:
     except Exception as exc:  # page inference is a refinement: keep the first pass if it fails
         ex.warnings.append(ExtractionWarning(ex.document.name, None, f"page numbers could not be inferred: {exc!r}"))
         inferred = None
-    return ex if inferred is None else _extract_with(doc, inferred)
+    if inferred is not None:
+        # Parsers read a page map only to stamp provenance, never to decide anything, so a second
+        # pass with the inferred map would find the same records: re-stamp them instead (half the cost).
+        repage(ex, inferred)
+    return ex
+
+
+def repage(ex: Extraction, pages: Any) -> None:
+    """Stamp every record's provenance and every placed warning with the page ``pages`` gives its start."""
+    def visit(record: Any) -> None:
+        for f in _record_fields(type(record)):
+            value = getattr(record, f)
+            if isinstance(value, Provenance):
+                setattr(record, f, replace(value, page=pages.page_at(value.start)))
+            elif isinstance(value, list):
+                for item in value:
+                    if is_dataclass(item):
+                        visit(item)
+
+    for name in _record_fields(Extraction):
+        value = getattr(ex, name)
+        if isinstance(value, list):
+            for record in value:
+                if isinstance(record, ExtractionWarning):
+                    if record.offset is not None:
+                        record.page = pages.page_at(record.offset)
+                else:
+                    visit(record)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _record_fields(cls: type) -> tuple[str, ...]:
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return _FIELDS[cls]
 
 
 def _extract_with(doc: Any, pages: Any) -> Extraction:

@@ -199,7 +199,7 @@ def _build_all(rows, *, document: str, pages: PageMap, offset: int):
             inspections.append(result)
         else:
             warnings.append(ExtractionWarning(document, source.page, f"inspection row not parsed: {result}",
-                                              "\n".join(row.lines)))
+                                              "\n".join(row.lines), offset=source.start))
     return inspections, warnings
 
 

@@ -206,7 +206,7 @@ def parse_report(text: str, *, document: str, pages: PageLookup | None,
     title = fields.get("title")
     if not title:
         warnings.append(ExtractionWarning(document, provenance(document, pages, offset, offset).page,
-                                          "report cover table without a readable title", text[:200]))
+                                          "report cover table without a readable title", text[:200], offset=offset))
         return None, warnings
     report = Report(title=_flat(str(title)), source=provenance(document, pages, offset, offset + len(text)))
     for name in ("meeting_date", "report_to", "report_of", "portfolio", "wards", "key_decision", "forward_plan", "exempt"):
@@ -214,9 +214,11 @@ def parse_report(text: str, *, document: str, pages: PageLookup | None,
             setattr(report, name, fields[name])
     for name in ("key_decision", "forward_plan", "exempt"):
         if name in fields and fields[name] is None:
-            warnings.append(ExtractionWarning(document, report.source.page, f"unreadable yes/no cell for {name}"))
+            warnings.append(ExtractionWarning(document, report.source.page, f"unreadable yes/no cell for {name}",
+                                              offset=report.source.start))
     if "meeting_date" in fields and fields["meeting_date"] is None:
-        warnings.append(ExtractionWarning(document, report.source.page, "unreadable date cell for meeting_date"))
+        warnings.append(ExtractionWarning(document, report.source.page, "unreadable date cell for meeting_date",
+                                          offset=report.source.start))
     sm = _SUMMARY.search(text, cover_end)
     rm = _RECOMMENDATIONS.search(text, cover_end)
     if sm:

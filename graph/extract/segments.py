@@ -61,7 +61,7 @@ def unreadable(document: str, pages: PageLookup | None, start: int, what: str, t
     The record is kept without the value, and the warning tells the user where to look.
     """
     return ExtractionWarning(document, provenance(document, pages, start, start).page, f"unreadable {what}",
-                             " ".join(text.split())[:200])
+                             " ".join(text.split())[:200], offset=start)
 
 
 def is_upper_heading(line: str) -> bool:

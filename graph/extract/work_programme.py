@@ -113,7 +113,8 @@ def parse_work_programme(text: str, *, committee: str, document: str, pages: Pag
             if rest.strip() and "\t" not in rest and len(rest) > 60:
                 # a whole table flattened onto one line: the cells cannot be told apart
                 warnings.append(ExtractionWarning(document, provenance(document, pages, ln.start, ln.end).page,
-                                                  "work programme table flattened onto one line", ln.stripped[:200]))
+                                                  "work programme table flattened onto one line", ln.stripped[:200],
+                                                  offset=ln.start))
                 items_since_date = 1  # the next table header belongs to another meeting
             continue
         if _HEADER_ROW.match(line) or re.match(r"^\s*\d{1,2}\.?\s*\tReport/Item", line):
@@ -142,7 +143,8 @@ def parse_work_programme(text: str, *, committee: str, document: str, pages: Pag
             items_since_date += 1
             last_informal = wp if informal else None
         elif "\t" in line and len(re.findall(r"[A-Za-z]{2,}", line)) >= 2 and not ln.stripped.startswith("\\"):
-            warnings.append(ExtractionWarning(document, src.page, "unparsed work programme row", ln.stripped[:200]))
+            warnings.append(ExtractionWarning(document, src.page, "unparsed work programme row", ln.stripped[:200],
+                                              offset=src.start))
     for wp in items:
         if wp.informal and wp.meeting_date is None and wp.description:
             wp.meeting_date = date_near(wp.description, reference)
