@@ -12,11 +12,12 @@ import re
 from collections import defaultdict
 from typing import Any, Iterable
 
+import pyoxigraph
 from rdflib import Literal, URIRef
 
 from graph.build import grade_concept
 from graph.iris import committee_key, meeting_key, person_key, school_key
-from graph.store import GraphStore
+from graph.store import GraphStore, StoreError
 from graph.vocab import sparql_prefixes
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -39,8 +40,38 @@ def _check_date(value: str | None, name: str) -> None:
         raise ValueError(f"{name} must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), got {value!r}")
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+                                    "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
+                                    "unsignedShort", "unsignedByte")}
+
+
+def _ox_value(term: Any) -> Any:
+    """A pyoxigraph term as _rows gives it: booleans and integers as Python values, the rest as text."""
+    if isinstance(term, pyoxigraph.Literal):
+        datatype = term.datatype.value
+        if datatype == _XSD + "boolean":
+            return term.value in ("true", "1")
+        if datatype in _XSD_INTEGERS:
+            try:
+                return int(term.value)
+            except ValueError:
+                return term.value
+    return term.value
+
+
 def _rows(store: GraphStore, body: str, *, union_default_graph: bool = True) -> list[dict[str, Any]]:
     """Run a SELECT; rows as dicts of variable -> python value (IRIs and dates as strings)."""
+    ox = getattr(store, "_ox", None)
+    if ox is not None:
+        # Embedded: straight from pyoxigraph. Converting every term to rdflib and back was a
+        # third of the inspector question's time (28 -> 19 ms at 1,000 documents).
+        try:
+            solutions = ox.query(sparql_prefixes() + body, use_default_graph_as_union=union_default_graph)
+        except SyntaxError as exc:
+            raise StoreError(str(exc)) from exc
+        names = [v.value for v in solutions.variables]
+        return [{n: _ox_value(row[n]) for n in names if row[n] is not None} for row in solutions]
     result = store.query(sparql_prefixes() + body, union_default_graph=union_default_graph)
     out = []
     for row in result:
@@ -134,17 +165,19 @@ def facts_of(store: GraphStore, described: list[tuple[str, str]], facts: dict[st
     """Several facts of many subjects, each read from one document graph that describes it.
 
     ``described`` pairs a subject with a graph holding its record; the result maps subject ->
-    fact name -> sorted distinct values. Each fact is a UNION branch inside that graph: asked side
+    fact name -> sorted distinct values. Each fact is its own query inside that graph: asked side
     by side (OPTIONAL after OPTIONAL) over the union of graphs, a record repeated in several
-    documents would multiply its values into a cross product.
+    documents would multiply its values into a cross product; and one query per fact is about
+    2.5x faster in Oxigraph than the same facts as branches of one UNION (measured: 12 vs 30 ms
+    for 13 facts of 24 inspections at 1,000 documents).
     """
     out: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-    branches = " UNION ".join(f'{{ GRAPH ?g {{ {pattern} }} BIND("{name}" AS ?k) }}' for name, pattern in facts.items())
     for i in range(0, len(described), batch):
         values = " ".join(f"({_iri(s)} {_iri(g)})" for s, g in described[i:i + batch])
-        query = f"SELECT ?s ?k ?v WHERE {{ VALUES (?s ?g) {{ {values} }} {branches} }}"
-        for row in _rows(store, query, union_default_graph=False):
-            out[row["s"]][row["k"]].add(row["v"])
+        for name, pattern in facts.items():
+            query = f"SELECT ?s ?v WHERE {{ VALUES (?s ?g) {{ {values} }} GRAPH ?g {{ {pattern} }} }}"
+            for row in _rows(store, query, union_default_graph=False):
+                out[row["s"]][name].add(row["v"])
     return {subject: {k: sorted(v, key=str) for k, v in by_fact.items()} for subject, by_fact in out.items()}
 
 
