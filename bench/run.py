@@ -224,11 +224,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(data: Path, engine: str, port: int, log: Path) -> subprocess.Popen:
-    """`councilgraph serve` (waitress) in its own process; returns once /healthz answers."""
+def start_server(data: Path, engine: str, port: int, log: Path, cache_mb: float | None = None) -> subprocess.Popen:
+    """`councilgraph serve` (waitress) in its own process; returns once /healthz answers.
+    ``cache_mb`` sets response_cache_mb (None: the default; 0: no response cache)."""
     cmd = [sys.executable, "-m", "councilgraph.cli", "serve", "--data", str(data), "--engine", engine,
            "--port", str(port)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if cache_mb is not None:
+        env["COUNCILGRAPH_RESPONSE_CACHE_MB"] = str(cache_mb)
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT)
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -319,36 +322,43 @@ def step_queries(data: str, engine: str, count: str, seconds: str, load_seconds:
         http_paths["entity"] = "/api/entity?id=" + q(targets["school"], safe="")
     http_paths["sparql"] = "/sparql?query=" + q(sparql, safe="")
 
-    port = free_port()
-    server = start_server(data_path, engine, port, Path(server_log))
-    base = f"http://127.0.0.1:{port}"
-    results: dict[str, Any] = {"targets": targets, "http": {}, "direct": {}, "concurrency": {}}
-    try:
-        for name, path in http_paths.items():
-            log(f"  http {name}")
-            try:
-                for _ in range(1):  # warm up
-                    urllib.request.urlopen(base + path, timeout=60).read()
-            except OSError as exc:
-                results["http"][name] = {"n": 0, "p50_ms": None, "p99_ms": None, "errors": 1,
-                                         "path": path[:120], "failure": f"{type(exc).__name__}: {exc}"}
-                continue
-            tally = run_load(base, [path], connections=1, seconds=per, max_requests=n, timeout=60)
-            results["http"][name] = {**percentiles(tally.latencies_ms), "errors": tally.errors + tally.client_errors,
-                                     "path": path[:120]}
-        for name in ("entity", "inspections", "healthz"):
-            p50 = results["http"].get(name, {}).get("p50_ms")
-            if name in http_paths and p50 is not None and p50 > SLOW_MS:
-                # 16 clients on a question this slow only queue behind each other until they time out.
-                results["concurrency"][name] = {"skipped": f"sequential p50 {p50:.0f} ms > {SLOW_MS} ms", "rps": 0,
-                                                "p50_ms": None, "p99_ms": None, "count": 0, "errors": 0,
-                                                "client_errors": 0}
-                continue
-            if name in http_paths:
-                tally = run_load(base, [http_paths[name]], connections=16, seconds=load_s, timeout=60)
-                results["concurrency"][name] = tally.summary()
-    finally:
-        results["server_peak_rss_mb"] = stop_server(server)
+    results: dict[str, Any] = {"targets": targets, "http": {}, "first": {}, "direct": {}, "concurrency": {},
+                               "server_peak_rss_mb": {}}
+    # Twice: without the response cache (every request runs its query: the engines' cost through
+    # HTTP), then as deployed, with it (a repeated question is replayed from memory).
+    for mode, cache_mb in (("no cache", 0.0), ("cache", None)):
+        port = free_port()
+        server = start_server(data_path, engine, port, Path(server_log), cache_mb=cache_mb)
+        base = f"http://127.0.0.1:{port}"
+        http: dict[str, Any] = results["http"].setdefault(mode, {})
+        first: dict[str, Any] = results["first"].setdefault(mode, {})
+        concurrency: dict[str, Any] = results["concurrency"].setdefault(mode, {})
+        try:
+            for name, path in http_paths.items():
+                log(f"  http {name} ({mode})")
+                try:
+                    t0 = time.perf_counter()  # the first request: nothing cached yet
+                    urllib.request.urlopen(base + path, timeout=120).read()
+                    first[name] = round((time.perf_counter() - t0) * 1000, 2)
+                except OSError as exc:
+                    http[name] = {"n": 0, "p50_ms": None, "p99_ms": None, "errors": 1,
+                                  "path": path[:120], "failure": f"{type(exc).__name__}: {exc}"}
+                    continue
+                tally = run_load(base, [path], connections=1, seconds=per, max_requests=n, timeout=60)
+                http[name] = {**percentiles(tally.latencies_ms), "errors": tally.errors + tally.client_errors,
+                              "path": path[:120]}
+            for name in ("entity", "inspections", "search_terms", "healthz"):
+                p50 = http.get(name, {}).get("p50_ms")
+                if name in http_paths and p50 is not None and p50 > SLOW_MS:
+                    # 16 clients on a question this slow only queue behind each other until they time out.
+                    concurrency[name] = {"skipped": f"sequential p50 {p50:.0f} ms > {SLOW_MS} ms", "rps": 0,
+                                         "p50_ms": None, "p99_ms": None, "count": 0, "errors": 0, "client_errors": 0}
+                    continue
+                if name in http_paths:
+                    tally = run_load(base, [http_paths[name]], connections=16, seconds=load_s, timeout=60)
+                    concurrency[name] = tally.summary()
+        finally:
+            results["server_peak_rss_mb"][mode] = stop_server(server)
 
     # The same questions asked of the engines in this process, with nothing in between.
     data_dir = DataDir(settings_for(data_path, engine))
@@ -492,31 +502,40 @@ def render(results: dict[str, Any]) -> str:
               "Raw baselines index only key/title/body of the same passages with the library's plain API; "
               "bulk_load loads the same quads (N-Quads dumped from the store) into a fresh on-disk store.", ""]
     lines += ["### Queries through HTTP (waitress, `councilgraph serve`), sequential, one keep-alive connection", "",
-              "| docs | engine | question | HTTP p50 ms | HTTP p99 ms | direct p50 ms | direct p99 ms | HTTP ÷ direct (p50) | n |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "*first*: the first request after the server started (nothing cached); *no cache*: "
+              "`response_cache_mb=0`, every request runs its query; *cache*: as deployed, repeats replayed "
+              "from the response cache.", "",
+              "| docs | engine | question | first ms | no cache p50 | no cache p99 | cache p50 | cache p99 | "
+              "direct p50 | direct p99 | no cache ÷ direct (p50) | n |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size in results["sizes"]:
         for engine, r in size["engines"].items():
             qr = r["queries"]
-            for name, h in qr["http"].items():
-                d = qr["direct"].get(name, {})
-                lines.append(f"| {size['documents']} | {engine} | {name} | {_ms(h['p50_ms'])} | {_ms(h['p99_ms'])} | "
+            off, on = qr["http"].get("no cache", {}), qr["http"].get("cache", {})
+            for name, h in off.items():
+                d, c = qr["direct"].get(name, {}), on.get(name, {})
+                lines.append(f"| {size['documents']} | {engine} | {name} | {_ms(qr['first']['no cache'].get(name))} | "
+                             f"{_ms(h['p50_ms'])} | {_ms(h['p99_ms'])} | {_ms(c.get('p50_ms'))} | {_ms(c.get('p99_ms'))} | "
                              f"{_ms(d.get('p50_ms'))} | {_ms(d.get('p99_ms'))} | {_ratio(h['p50_ms'], d.get('p50_ms'))} | {h['n']} |")
     lines += ["", "Direct: search → the engine's `SearchIndex.search`; inspections / meeting / entity → "
-              "`graph.queries` over the read-only snapshot (rdflib + oxrdflib); sparql → pyoxigraph `Store.query` on "
-              "the snapshot. `healthz` is the framework floor (it also counts triples and passages).", ""]
+              "`graph.queries` over the read-only snapshot; sparql → pyoxigraph `Store.query` on "
+              "the snapshot. `healthz` is the framework floor (never cached; it reads the manifest's counts).", ""]
     lines += ["### Concurrency: 16 keep-alive connections on loopback", "",
-              "| docs | engine | route | req/s | p50 ms | p99 ms | requests | errors |", "|---|---|---|---|---|---|---|---|"]
+              "| docs | engine | response cache | route | req/s | p50 ms | p99 ms | requests | errors |",
+              "|---|---|---|---|---|---|---|---|---|"]
     for size in results["sizes"]:
         for engine, r in size["engines"].items():
-            for name, c in r["queries"]["concurrency"].items():
-                if c.get("skipped"):
-                    lines.append(f"| {size['documents']} | {engine} | {name} | skipped: {c['skipped']} | | | | |")
-                    continue
-                lines.append(f"| {size['documents']} | {engine} | {name} | {c['rps']:.0f} | {_ms(c['p50_ms'])} | "
-                             f"{_ms(c['p99_ms'])} | {c['count']} | {c['errors'] + c['client_errors']} |")
+            for mode, routes in r["queries"]["concurrency"].items():
+                for name, c in routes.items():
+                    if c.get("skipped"):
+                        lines.append(f"| {size['documents']} | {engine} | {mode} | {name} | skipped: {c['skipped']} | | | | |")
+                        continue
+                    lines.append(f"| {size['documents']} | {engine} | {mode} | {name} | {c['rps']:.0f} | {_ms(c['p50_ms'])} | "
+                                 f"{_ms(c['p99_ms'])} | {c['count']} | {c['errors'] + c['client_errors']} |")
     lines += ["", "Server peak RSS while serving (VmHWM): " + "; ".join(
-        f"{s['documents']} docs {e}: {r['queries'].get('server_peak_rss_mb') or 0:.0f} MB"
-        for s in results["sizes"] for e, r in s["engines"].items()) + ".", ""]
+        f"{s['documents']} docs {e} ({mode}): {mb or 0:.0f} MB"
+        for s in results["sizes"] for e, r in s["engines"].items()
+        for mode, mb in r["queries"].get("server_peak_rss_mb", {}).items()) + ".", ""]
     return "\n".join(lines) + "\n"
 
 
