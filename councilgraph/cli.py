@@ -103,6 +103,9 @@ def serve(data: str | None, engine: str | None, host: str | None, port: int | No
     from server import create_app
 
     app = create_app(settings)
+    with app.app_context():
+        # Open the store and index (and read the index's columns) before the first request comes.
+        app.extensions["councilgraph"].current()
     click.echo(f"Serving {settings['data_dir']} on http://{settings['host']}:{settings['port']}/", err=True)
     waitress.serve(app, host=settings["host"], port=settings["port"], threads=settings["threads"],
                    max_request_body_size=settings["max_request_bytes"], ident="councilgraph")

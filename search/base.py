@@ -97,5 +97,8 @@ class SearchIndex(Protocol):
     def count(self) -> int:
         """Number of passages."""
 
+    def warm(self) -> None:
+        """Load what the first search would otherwise load (a server calls it when it opens the index)."""
+
     def close(self) -> None:
         ...

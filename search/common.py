@@ -88,6 +88,9 @@ class EngineIndex(ABC):
     def _vocabulary(self, prefix: str) -> Iterable[tuple[str, int]]:
         """Indexed words (unstemmed) starting with `prefix`, with document frequencies."""
 
+    def warm(self) -> None:
+        """Load what the first search would otherwise load (engines override); called when a server opens the index."""
+
     # --- shared flow -------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a query; a malformed query string falls back to plain words, never raises for it."""

@@ -99,26 +99,36 @@ def _decode_postings(reader, field: str, text: bytes, with_positions: bool) -> _
         matcher = matcher.child  # the deletion filter: deletions are applied by the caller
     if not isinstance(matcher, W3LeafMatcher):
         raise Unsupported(f"postings of {field!r} are not whoosh3 blocks")
-    ids: list = []
-    weights: list = []
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
     positions: list[np.ndarray] = []
     decode = reader.schema[field].format.decode_positions if with_positions else None
     while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        block_ids = matcher._ids
-        ids.extend(block_ids)
-        weights.extend(matcher._weights)
+        if matcher._data is None:
+            matcher._read_data()
+        raw_ids, raw_weights = matcher._data[0], matcher._data[1]
+        # whoosh's _read_ids/_read_weights, vectorised: ids are delta-coded (a running sum),
+        # weights are None (all 1.0), one float for the block, or an array.
+        block_ids = np.asarray(raw_ids, dtype=np.int64) if matcher._byteids else np.cumsum(np.asarray(raw_ids, dtype=np.int64))
+        ids.append(block_ids)
+        if raw_weights is None:
+            weights.append(np.ones(len(block_ids)))
+        elif isinstance(raw_weights, float):
+            weights.append(np.full(len(block_ids), raw_weights))
+        else:
+            weights.append(np.asarray(raw_weights, dtype=np.float64))
         if decode is not None:
             matcher._read_values()
-            for docnum, value in zip(block_ids, matcher._values):
+            for docnum, value in zip(block_ids.tolist(), matcher._values):
                 where = np.asarray(decode(value), dtype=np.int64)
                 positions.append((np.int64(docnum) << _POSITION_BITS) | where)
         matcher._next_block()
     flat = None
     if with_positions:
         flat = np.concatenate(positions) if positions else np.empty(0, dtype=np.int64)
-    return _Postings(np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64), flat)
+    if not ids:
+        return _Postings(_EMPTY.ids, _EMPTY.scores, flat)
+    return _Postings(np.concatenate(ids), np.concatenate(weights), flat)
 
 
 class VectorSearcher:

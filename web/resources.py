@@ -37,6 +37,7 @@ class Resources:
         del old
         self.graph = self.data_dir.open_graph()
         self.index = self.data_dir.open_index()
+        self.index.warm()
         self.generation = generation
 
     def current(self) -> tuple[Any, Any]:
