@@ -97,18 +97,24 @@ _LATIN_LETTER = r"A-Za-zÀ-ÖØ-öø-ÿ"
 # A word mixing Latin letters with look-alikes.
 _MIXED_WORD = re.compile(rf"[{_LATIN_LETTER}{_LOOKALIKE_CLASS}]+")
 # A run of 1-2 look-alikes standing alone right after a Latin word on the same line,
-# split off by a space or tab (``Assuranc е``): it is the end of that word.
-_DETACHED_TAIL = re.compile(rf"(?<=[{_LATIN_LETTER}]{{2}})[ \t]([{_LOOKALIKE_CLASS}]{{1,2}})(?![\w{_LOOKALIKE_CLASS}])")
+# split off by a space or tab (``Assuranc е``): it is the end of that word. The space comes
+# first and the two letters before it are checked by a lookbehind after it: the same matches
+# as a leading lookbehind, but the regex engine can skip to the next space or tab.
+_DETACHED_TAIL = re.compile(
+    rf"[ \t](?<=[{_LATIN_LETTER}]{{2}}[ \t])([{_LOOKALIKE_CLASS}]{{1,2}})(?![\w{_LOOKALIKE_CLASS}])")
 
-_QUOTES = str.maketrans({
+_QUOTES = {
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-})
+}
 
 
 _ANY_LOOKALIKE = re.compile(f"[{_LOOKALIKE_CLASS}]")
 _TO_LATIN = str.maketrans(_LOOKALIKES)
 _HAS_LATIN = re.compile(rf"[{_LATIN_LETTER}]")
+_WORD_CHARS = frozenset(
+    "".join(chr(c) for lo, hi in (("A", "Z"), ("a", "z"), ("À", "Ö"), ("Ø", "ö"), ("ø", "ÿ"))
+            for c in range(ord(lo), ord(hi) + 1)) + _LOOKALIKE_CLASS)
 
 
 def fix_lookalikes(text: str) -> str:
@@ -116,19 +122,33 @@ def fix_lookalikes(text: str) -> str:
     if not _ANY_LOOKALIKE.search(text):
         return text  # the common case: nothing to fix, and no need to look at every word
     text = _DETACHED_TAIL.sub(lambda m: m.group(1), text)
-
-    def fix_word(m: re.Match[str]) -> str:
-        word = m.group(0)
-        if not _ANY_LOOKALIKE.search(word) or not _HAS_LATIN.search(word):
-            return word  # all Latin, or wholly another script (it may be real text): leave it
-        return word.translate(_TO_LATIN)
-
-    return _MIXED_WORD.sub(fix_word, text)
+    # Only words (runs of Latin letters and look-alikes) holding a look-alike can change: go
+    # from each look-alike to its word's bounds rather than visiting every word of the text.
+    pieces: list[str] = []
+    done = 0
+    for m in _ANY_LOOKALIKE.finditer(text):
+        if m.start() < done:
+            continue  # inside the word just fixed
+        start = m.start()
+        while start > done and text[start - 1] in _WORD_CHARS:
+            start -= 1
+        end = _MIXED_WORD.match(text, start).end()  # type: ignore[union-attr]  # text[start] is a word char
+        word = text[start:end]
+        # wholly another script (it may be real text): leave it
+        pieces.append(text[done:start])
+        pieces.append(word.translate(_TO_LATIN) if _HAS_LATIN.search(word) else word)
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 def straighten_quotes(text: str) -> str:
     """Curly quotes and primes to straight ASCII quotes."""
-    return text.translate(_QUOTES)
+    # str.replace per quote present: str.translate with a dict table goes through Python per character
+    for curly, straight in _QUOTES.items():
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
 
 
 def replace_private_use(text: str) -> str:
@@ -145,8 +165,10 @@ def ordinal_suffix(n: int) -> str:
 
 # ``2 ^{nd}``, ``2 ^{nα}``, ``2<sup>nd</sup>``: the suffix is rebuilt from the number,
 # since the superscript letters are often garbled.
-_SUPERSCRIPT_ORDINAL = re.compile(r"\b(\d{1,2})\s*(?:\^\{[^}\n]{1,4}\}|<sup>[^<\n]{1,4}</sup>)")
-_SPACED_ORDINAL = re.compile(r"\b(\d{1,2})[ \u00a0]+(st|nd|rd|th|ST|ND|RD|TH)\b")
+# ``\d(?<!\w\d)\d?`` is ``\b\d{1,2}``: a digit not preceded by a word character, then maybe one
+# more. Starting with the digit lets the regex engine skip to the next digit.
+_SUPERSCRIPT_ORDINAL = re.compile(r"(\d(?<!\w\d)\d?)\s*(?:\^\{[^}\n]{1,4}\}|<sup>[^<\n]{1,4}</sup>)")
+_SPACED_ORDINAL = re.compile(r"(\d(?<!\w\d)\d?)[ \u00a0]+(st|nd|rd|th|ST|ND|RD|TH)\b")
 
 
 def normalise_ordinals(text: str) -> str:
@@ -155,7 +177,8 @@ def normalise_ordinals(text: str) -> str:
     A spaced suffix is joined only when it is the right suffix for the number, so an
     address such as ``5 St John's Road`` is left alone.
     """
-    text = _SUPERSCRIPT_ORDINAL.sub(lambda m: m.group(1) + ordinal_suffix(int(m.group(1))), text)
+    if "^{" in text or "<sup>" in text:  # every superscript ordinal has one
+        text = _SUPERSCRIPT_ORDINAL.sub(lambda m: m.group(1) + ordinal_suffix(int(m.group(1))), text)
 
     def join(m: re.Match[str]) -> str:
         n, suffix = m.group(1), m.group(2)
@@ -184,7 +207,8 @@ def is_garbage_line(line: str) -> bool:
     """A line that is a fragment of rotated side text: 1-3 visible characters, no tab."""
     if "\t" in line:
         return False
-    visible = _MARKUP.sub("", line).strip()
+    # every piece of markup starts with "<" or a backslash: most lines need no substitution
+    visible = (_MARKUP.sub("", line) if "<" in line or "\\" in line else line).strip()
     if not visible:
         return bool(line.strip())  # pure markup such as ``\triangleright``
     return len(visible.replace(" ", "")) <= 3
@@ -311,7 +335,8 @@ def clean_text(raw: str) -> CleanText:
             # inline "Page 89 Agenda Item 8" inside a sentence
             pieces = []
             last = 0
-            for m in _INLINE_PAGE_ITEM.finditer(line):
+            # the literal test first: the regex would try every position of every line
+            for m in _INLINE_PAGE_ITEM.finditer(line) if "Agenda Item" in line else ():
                 pieces.append(line[last:m.start()])
                 offset_here = pos + sum(len(p) for p in pieces) + 1
                 footers.append((offset_here, int(m.group(1))))
