@@ -24,6 +24,7 @@ from search.query import Request, wildcard_regex
 
 WRITER_HEAP_BYTES = 64_000_000
 WRITER_LOCK_TIMEOUT = 60.0
+MAX_CACHED_KEYS = 1_000_000  # passage keys kept for tie-breaks (about 100 MB at most)
 MAX_PREFIX_TERMS = 1024  # a prefix expanding to more terms than this becomes a regex query
 _RAW_FIELDS = ("key", "document", "kind", "committee_id", "council_id", "year", "entity")
 _FAST_FIELDS = {"key", "document", "kind", "committee_id", "year"}  # sorting, facets, documents()
@@ -75,6 +76,8 @@ class TantivyIndex(EngineIndex):
         self._ix.register_tokenizer(WORDS_TOKENIZER, _analyzer(stem=False))
         self._meta_stamp = self._stamp()
         self._lock = threading.Lock()
+        self._keys: dict[tuple[int, int], str] = {}  # (segment, doc) -> key, for tie-breaks
+        self._keys_stamp = self._meta_stamp
 
     # --- writing ---------------------------------------------------------------------
     def _writer(self):
@@ -263,10 +266,20 @@ class TantivyIndex(EngineIndex):
         return rows, result.count, facets
 
     def _fill_keys(self, rows: list[Ranked]) -> None:
+        """Keys of tied rows. Each costs a stored-document read (~10 µs), and a large tie group
+        (boilerplate passages score alike) reads hundreds, so keys are kept per commit."""
         searcher = self._searcher()
+        stamp = self._meta_stamp
+        if self._keys_stamp != stamp or len(self._keys) > MAX_CACHED_KEYS:
+            self._keys, self._keys_stamp = {}, stamp
+        keys = self._keys
         for row in rows:
             if row.key is None:
-                row.key = searcher.doc(row.address).get_first("key")
+                where = (row.address.segment_ord, row.address.doc)
+                key = keys.get(where)
+                if key is None:
+                    key = keys[where] = searcher.doc(row.address).get_first("key")
+                row.key = key
 
     def _stored(self, address: Any) -> dict[str, Any]:
         stored = {name: values[0] for name, values in self._searcher().doc(address).to_dict().items() if values}
