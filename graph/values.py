@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from functools import lru_cache
 
 from graph.records import DateValue, PersonName
 
@@ -121,6 +122,12 @@ _PATTERNS = (
 )
 
 
+_NUMERIC_ONLY = tuple((p, b) for p, b in _PATTERNS if p is _NUMERIC)
+_DIGIT = re.compile(r"\d")
+# every month word of _MON starts with one of these, matched under the same re.I rules
+_MONTH_STEM = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)
+
+
 def find_dates(text: str, *, default_year: int | None = None) -> list[tuple[int, int, DateValue]]:
     """Every date (or date range) in ``text`` as ``(start, end, DateValue)``, in order, not overlapping.
 
@@ -128,8 +135,19 @@ def find_dates(text: str, *, default_year: int | None = None) -> list[tuple[int,
     """
     if not isinstance(text, str) or not text:
         return []
+    return list(_find_dates(text, default_year))
+
+
+@lru_cache(maxsize=4096)
+def _find_dates(text: str, default_year: int | None) -> tuple[tuple[int, int, DateValue], ...]:
+    # Cached: a cell or description is read again and again (with and without a default year,
+    # for each candidate year); each regex below would otherwise try every position of the text.
+    if not _DIGIT.search(text):
+        return ()  # every date shape has a digit
+    # without a month word only the numeric shape can match
+    patterns = _PATTERNS if _MONTH_STEM.search(text) else _NUMERIC_ONLY
     found: list[tuple[int, int, DateValue]] = []
-    for pattern, build in _PATTERNS:
+    for pattern, build in patterns:
         for m in pattern.finditer(text):
             value = build(m, default_year)
             if value is not None:
@@ -142,7 +160,7 @@ def find_dates(text: str, *, default_year: int | None = None) -> list[tuple[int,
         if chosen and item[0] < chosen[-1][1]:
             continue
         chosen.append(item)
-    return chosen
+    return tuple(chosen)
 
 
 def parse_date(text: str, *, default_year: int | None = None) -> DateValue | None:

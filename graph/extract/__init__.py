@@ -11,7 +11,9 @@ kept, and extraction never raises.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import fields, is_dataclass, replace
+from itertools import accumulate
 from typing import Any, Callable, TypeVar
 
 from graph.records import (
@@ -325,9 +327,13 @@ _MAX_PASSAGE = 4000
 def _passages(text: str, segments: list[Segment], claimed: list[tuple[int, int]], ex: Extraction, pages: Any) -> None:
     """Every paragraph no record claimed becomes part of a passage, so nothing is dropped."""
     spans = sorted(claimed)
+    span_starts = [s for s, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))  # the furthest end among spans[:i + 1]
 
     def is_claimed(start: int, end: int) -> bool:
-        return any(s <= start and end <= e for s, e in spans)
+        # some span starting at or before ``start`` reaches ``end``: a bisection, not a scan of every span
+        i = bisect_right(span_starts, start)
+        return i > 0 and reach[i - 1] >= end
 
     name = ex.document.name
     for seg in segments:

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import Iterator
 
-_EMAIL_DOMAIN = re.compile(r"[\w.+-]+@([a-z0-9-]+)\.gov\.uk\b", re.I)
+# An e-mail address `local@domain.gov.uk`: the local part is a run of _LOCAL_CHAR, then _AT_DOMAIN.
+_LOCAL_CHAR = re.compile(r"[\w.+-]")
+_AT_DOMAIN = re.compile(r"@([a-z0-9-]+)\.gov\.uk\b", re.I)
 _COUNCIL_PHRASE = re.compile(
     r"\b((?:[A-Z][a-z]+)(?:\s+(?:and\s+)?[A-Z][a-z]+){0,2})\s+"
     r"((?:Metropolitan\s+)?(?:Borough|City|County|District)\s+)?Council\b"
@@ -14,9 +17,25 @@ _NOT_PLACES = {"The", "This", "That", "Our", "Full", "County", "City", "Borough"
                "Metropolitan", "Local", "Cabinet", "Children", "Schools", "Young", "People", "Youth"}
 
 
+def gov_uk_domains(text: str) -> Iterator[str]:
+    """The `xxx` of every `local@xxx.gov.uk` address, in order (as ``[\\w.+-]+@([a-z0-9-]+)\\.gov\\.uk\\b`` finds them)."""
+    # From each "@" rather than a regex that starts with the local part: that one tries every
+    # position of every word (quadratic in the word's length) to find the few addresses.
+    end = 0
+    at = text.find("@")
+    while at != -1:
+        # a local part needs one character after the previous address
+        if at > end and _LOCAL_CHAR.match(text, at - 1):
+            m = _AT_DOMAIN.match(text, at)
+            if m:
+                yield m.group(1)
+                end = m.end()
+        at = text.find("@", at + 1)
+
+
 def council_from_emails(text: str) -> str | None:
     """`Xxx Council` from the most common `@xxx.gov.uk` e-mail domain, or None."""
-    domains = Counter(m.group(1).lower() for m in _EMAIL_DOMAIN.finditer(text))
+    domains = Counter(d.lower() for d in gov_uk_domains(text))
     if not domains:
         return None
     domain, _ = domains.most_common(1)[0]

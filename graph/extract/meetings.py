@@ -12,18 +12,23 @@ SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", 
 _VOWELS = set("AEIOUY")
 
 
+# `\b[A-Z][A-Z&/]+[A-Z]\b|\b[A-Z]{2,}\b` with the common first letter taken out and the leading
+# `\b` as a lookbehind after it: the same tokens, but the engine can skip to the next capital.
+_ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])(?:[A-Z&/]+[A-Z]\b|[A-Z]+\b)")
+
+
 def collect_acronyms(text: str) -> set[str]:
     """Capitalised tokens that appear inside mixed-case lines: those are acronyms, not shouting."""
     found: set[str] = set()
     for line in text.split("\n"):
+        tokens = _ACRONYM.findall(line)
+        if not tokens or is_upper_heading(line):
+            continue  # most lines have no token: test that first
         words = line.split()
-        if is_upper_heading(line) or not words:
-            continue
         # a line mostly in capitals is a heading with a name in it, not prose
-        if sum(1 for w in words if w.isupper()) * 2 >= len(words) or sum(1 for w in words if w.islower()) < 3:
+        if sum(map(str.isupper, words)) * 2 >= len(words) or sum(map(str.islower, words)) < 3:
             continue
-        for tok in re.findall(r"\b[A-Z][A-Z&/]+[A-Z]\b|\b[A-Z]{2,}\b", line):
-            found.add(tok)
+        found.update(tokens)
     return found
 
 

@@ -17,18 +17,22 @@ _GRADE = r"'?\"?(?i:(outstanding|good|requires?\s+improvement|requiring\s+improv
 # A run of capitalised words, with short lower-case connectors inside ("Our Lady of Walsingham").
 _NAME = r"(?P<school>[A-Z][\w'’.&-]*(?:[ \t]+(?:(?:of|the|de|la|upon|on|in)[ \t]+)?[A-Z][\w'’.&-]*)*)"
 
-_OUTCOME_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+_JUDGED = re.compile(r"judged|graded|rated", re.I)
+# (pattern, shape, a verb every match of the pattern contains): the name part of a pattern is tried
+# at every capital letter of the text, so a text without the verb is not searched at all.
+_OUTCOME_PATTERNS: tuple[tuple[re.Pattern[str], str, re.Pattern[str]], ...] = (
     # X continues to be / remains a good school -> grade unchanged
-    (re.compile(rf"{_NAME}\s+(?i:continues\s+to\s+be|remains)\s+(?:an?\s+)?{_GRADE}(?:\s+school)?", re.M), "same"),
+    (re.compile(rf"{_NAME}\s+(?i:continues\s+to\s+be|remains)\s+(?:an?\s+)?{_GRADE}(?:\s+school)?", re.M), "same",
+     re.compile(r"continues|remains", re.I)),
     # X has moved / improved / fallen from A to B
     (re.compile(rf"{_NAME}\s+(?i:has\s+(?:moved|improved|gone|fallen|dropped|declined|changed)\s+from)\s+{_GRADE}\s+to\s+{_GRADE}",
-                re.M), "from_to"),
+                re.M), "from_to", re.compile(r"moved|improved|gone|fallen|dropped|declined|changed", re.I)),
     # X is now judged 'B' from the previous 'A' judgement
     (re.compile(rf"{_NAME}\s+(?i:(?:is|was|has\s+been)\s+now\s+(?:judged|graded|rated)\s+(?:as\s+)?){_GRADE}\s+"
-                rf"(?i:from\s+(?:the|its|a)\s+previous)\s+{_GRADE}", re.M), "to_from"),
+                rf"(?i:from\s+(?:the|its|a)\s+previous)\s+{_GRADE}", re.M), "to_from", _JUDGED),
     # X has been / was judged (as) B  (no previous grade given)
     (re.compile(rf"{_NAME}\s+(?i:(?:is|was|has\s+been)\s+(?:now\s+)?(?:judged|graded|rated)\s+(?:as\s+)?(?:an?\s+)?){_GRADE}(?!\s+from)",
-                re.M), "to"),
+                re.M), "to", _JUDGED),
 )
 _LEADING_NOISE = re.compile(r"^(?:The|This|However|Also|And|But|In|At|Both)\s+(?=[A-Z])")
 
@@ -50,7 +54,9 @@ def parse_school_outcomes(text: str, *, document: str, pages: PageMap, offset: i
     """Inspection outcomes stated in sentences, one SchoolOutcome per school mentioned."""
     outcomes: list[SchoolOutcome] = []
     taken: list[tuple[int, int]] = []
-    for pattern, shape in _OUTCOME_PATTERNS:
+    for pattern, shape, verb in _OUTCOME_PATTERNS:
+        if not verb.search(text):
+            continue
         for m in pattern.finditer(text):
             if not m.group("school")[:1].isupper() or any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -86,6 +92,8 @@ _PASSIVE = re.compile(
     rf"(?P<body>(?:[A-Z][\w'’&-]*[ \t]+){{0,4}}{_BODY_NOUN})")
 _PASSIVE_SIMPLE = re.compile(
     rf"(?i:(?:was|were)\s+(?P<verb>approved|agreed)\s+by\s+(?:the\s+)?)(?P<body>(?:[A-Z][\w'’&-]*[ \t]+){{0,4}}{_BODY_NOUN})")
+# every verb the three patterns above can match
+_DECISION_VERB = re.compile(r"agreed|approved|resolved|decided|determined|authorised|authorized", re.I)
 _EFFECTIVE = re.compile(r"\b(?:with\s+effect\s+from|effective\s+from|taking\s+effect\s+(?:from|on)|from)\s+(?:the\s+)?$", re.I)
 _SENTENCE = re.compile(r"[^.\n]+(?:\.(?!\d)|$)", re.M)
 
@@ -109,9 +117,11 @@ def parse_prose_decisions(text: str, *, document: str, pages: PageMap, offset: i
                           heading: str | None = None) -> list[Decision]:
     """Decisions reported in sentences: who decided, when, what, and from when it takes effect."""
     decisions: list[Decision] = []
+    if not _DECISION_VERB.search(text):
+        return decisions  # no sentence can hold a decision
     for s in _SENTENCE.finditer(text):
         sentence = s.group(0).strip()
-        if not sentence:
+        if not sentence or not _DECISION_VERB.search(sentence):
             continue
         m = _ACTIVE.search(sentence) or _PASSIVE.search(sentence) or _PASSIVE_SIMPLE.search(sentence)
         if m is None:
