@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import fields, is_dataclass, replace
+from functools import lru_cache
 from itertools import accumulate
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, TypeVar, get_args, get_origin, get_type_hints
 
 from graph.records import (
     DocumentInfo, ExtractionWarning, Extraction, Meeting, MeetingRef, Passage, Provenance, Report,
@@ -27,7 +28,7 @@ from graph.extract.meetings import collect_acronyms, parse_front_sheet, parse_mi
 from graph.extract.membership import parse_membership
 from graph.extract.reports import parse_report
 from graph.extract.resolutions import blank_web_furniture, parse_minutes
-from graph.extract.segments import Segment, provenance, split_segments
+from graph.extract.segments import Segment, one_line, provenance, split_segments
 from graph.extract.inspections import complete_school_names, listed_school_names, parse_inspection_tables
 from graph.extract.prose import parse_prose_decisions, parse_school_outcomes
 from graph.extract.updates import parse_cabinet_member_update
@@ -107,33 +108,34 @@ def extract_document(doc: Any) -> Extraction:
 def repage(ex: Extraction, pages: Any) -> None:
     """Stamp every record's provenance and every placed warning with the page ``pages`` gives its start."""
     def visit(record: Any) -> None:
-        for f in _record_fields(type(record)):
-            value = getattr(record, f)
-            if isinstance(value, Provenance):
-                setattr(record, f, replace(value, page=pages.page_at(value.start)))
-            elif isinstance(value, list):
-                for item in value:
-                    if is_dataclass(item):
-                        visit(item)
+        provenance_fields, record_lists = _provenance_layout(type(record))
+        for name in provenance_fields:
+            value = getattr(record, name)
+            if value is not None:
+                setattr(record, name, replace(value, page=pages.page_at(value.start)))
+        for name in record_lists:
+            for item in getattr(record, name):
+                visit(item)
 
-    for name in _record_fields(Extraction):
-        value = getattr(ex, name)
-        if isinstance(value, list):
-            for record in value:
-                if isinstance(record, ExtractionWarning):
-                    if record.offset is not None:
-                        record.page = pages.page_at(record.offset)
-                else:
-                    visit(record)
+    visit(ex)
+    for warning in ex.warnings:
+        if warning.offset is not None:
+            warning.page = pages.page_at(warning.offset)
 
 
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _record_fields(cls: type) -> tuple[str, ...]:
-    if cls not in _FIELDS:
-        _FIELDS[cls] = tuple(f.name for f in fields(cls))
-    return _FIELDS[cls]
+@lru_cache(maxsize=None)
+def _provenance_layout(cls: type) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A record class's fields that hold a Provenance, and its fields that list records holding one."""
+    hints = get_type_hints(cls)
+    own: list[str] = []
+    lists: list[str] = []
+    for f in fields(cls):
+        hint = hints[f.name]
+        if hint is Provenance or Provenance in get_args(hint):
+            own.append(f.name)
+        elif get_origin(hint) is list and is_dataclass(item := get_args(hint)[0]) and any(_provenance_layout(item)):
+            lists.append(f.name)
+    return tuple(own), tuple(lists)
 
 
 def _extract_with(doc: Any, pages: Any) -> Extraction:
@@ -147,7 +149,7 @@ def _extract_with(doc: Any, pages: Any) -> Extraction:
     except Exception as exc:  # last resort: keep the text searchable and say what happened
         ex.warnings.append(ExtractionWarning(name, None, f"extraction stopped: {exc!r}"))
         if text.strip() and not ex.passages:
-            ex.passages.append(Passage("section", name, re.sub(r"\s+", " ", text).strip(),
+            ex.passages.append(Passage("section", name, one_line(text),
                                        provenance(name, pages, 0, len(text))))
     return ex
 
@@ -294,9 +296,12 @@ def _link_report(report: Report, meeting: Meeting | None, ex: Extraction) -> Non
         if report.meeting_date is None:
             report.meeting_date = meeting.date
     candidates = [a for a in ex.agenda_items if a.meeting == _ref(meeting)]
-    best = max(candidates, key=lambda a: _similar(a.title, report.title), default=None)
-    if best is not None and _similar(best.title, report.title) >= 75:
-        report.agenda_item = best.number
+    if not candidates:
+        return
+    scores = [_similar(a.title, report.title) for a in candidates]
+    best = max(range(len(scores)), key=scores.__getitem__)  # the first of equal scores, as max() keeps
+    if scores[best] >= 75:
+        report.agenda_item = candidates[best].number
 
 
 def _appendix(run: _Run, seg: Segment, part: str, meeting: Meeting | None, report: Report | None, ex: Extraction,
@@ -344,7 +349,7 @@ def _passages(text: str, segments: list[Segment], claimed: list[tuple[int, int]]
             if not buf:
                 return
             start, end = buf[0][0], buf[-1][1]
-            body = re.sub(r"\s+", " ", text[start:end]).strip()
+            body = one_line(text[start:end])
             if body:
                 meeting = None
                 ex.passages.append(Passage(_PASSAGE_KIND.get(seg.kind, "section"), title, body,

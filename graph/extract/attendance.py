@@ -5,7 +5,7 @@ import re
 
 from graph.records import Attendance, Declaration, ExtractionWarning, MeetingRef
 from graph.extract.membership import split_name_org_list
-from graph.extract.segments import PageLookup, provenance, unreadable
+from graph.extract.segments import PageLookup, one_line, provenance, unreadable
 from graph.values import parse_person, split_people_list
 
 _PRESENT = re.compile(r"^[ \t]*PRESENT\s*:", re.M)
@@ -15,10 +15,6 @@ _PAREN = re.compile(r"\(([^()]*)\)")
 _SUBSTITUTE_FOR = re.compile(r"Substitute\s+(?:Member\s+)?for\s+(.+)", re.I)
 _NAME_SPLIT = re.compile(r",\s*|\s+and\s+|\s*&\s*")
 _COUNCILLORS = re.compile(r"\b(?:Councillors?|Cllrs?\.?)\s+")
-
-
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def _block(text: str, start: int) -> tuple[int, int]:
@@ -87,7 +83,7 @@ def parse_present(text: str, *, meeting: MeetingRef, document: str, pages: PageL
         return [], []
     start, end = _block(text, m.end())
     src = provenance(document, pages, offset + m.start(), offset + end)
-    flat = _flat(text[start:end])
+    flat = one_line(text[start:end])
     out: list[Attendance] = []
     warnings: list[ExtractionWarning] = []
     for group in split_outside_brackets(flat, _COUNCILLORS):
@@ -124,7 +120,7 @@ def parse_also_present(text: str, *, meeting: MeetingRef, document: str, pages: 
     item = _ITEM_START.search(text, m.end())
     end = item.start() if item else len(text)
     src = provenance(document, pages, offset + m.start(), offset + end)
-    flat = _flat(text[m.end():end])
+    flat = one_line(text[m.end():end])
     out: list[Attendance] = []
     warnings: list[ExtractionWarning] = []
     # each councillor starts a new entry; inside an entry, `Name, Role` pairs may follow
@@ -153,7 +149,7 @@ def split_apologies(who: str) -> tuple[str, list[str]]:
 
     The councillors' list closes at its first `and`; names after that are non-councillors.
     """
-    text = _flat(who)
+    text = one_line(who)
     cm = re.match(r"(?:Councillors?|Cllrs?\.?)\s+(.*)$", text)
     if not cm:
         return "", [n for n in re.split(r",\s*|\s+and\s+", text) if n.strip()]
@@ -210,7 +206,10 @@ def parse_declarations(text: str, *, meeting: MeetingRef, document: str, pages: 
     """
     out: list[Declaration] = []
     warnings: list[ExtractionWarning] = []
-    for m in _DECLARATION.finditer(text):
+    # Every declaration ends at a full stop, and the regex never looks past its match: searching
+    # only up to the last full stop finds the same ones, and a declaration with no full stop after
+    # it is not retried across the rest of the text (quadratic in its length).
+    for m in _DECLARATION.finditer(text, 0, text.rfind(".") + 1):
         person = parse_person(m.group("who"))
         if person is None:
             warnings.append(unreadable(document, pages, offset + m.start(), "name in a declaration of interest",
@@ -227,6 +226,6 @@ def parse_declarations(text: str, *, meeting: MeetingRef, document: str, pages: 
         if item is None:
             im = re.search(r"(?:Minute|Item)\s*(?:No\.?\s*)?(\d+[a-z]?)", sentence, re.I)
             item = im.group(1) if im else None
-        out.append(Declaration(meeting, person, item, _flat(m.group("interest") + m.group("rest")), outcome,
+        out.append(Declaration(meeting, person, item, one_line(m.group("interest") + m.group("rest")), outcome,
                                provenance(document, pages, offset + m.start(), offset + m.end())))
     return out, warnings

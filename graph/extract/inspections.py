@@ -55,11 +55,16 @@ def column_roles(header_cells: list[str]) -> list[str | None]:
     return roles
 
 
+_DATE_RULE = dict(_ROLE_RULES)["date"]
+
+
 def is_header_row(cells: list[str]) -> bool:
     """A row whose cells name a school column, a date column and a grade or inspector column."""
     filled = [c for c in cells if c.strip()]
     if len(filled) < 3 or any(len(c.split()) > 8 for c in filled):
         return False
+    if not any(_DATE_RULE.search(c) for c in filled):
+        return False  # no cell can be the date column: most table rows, decided without every role rule
     roles = set(column_roles(cells))
     return "school" in roles and "date" in roles and bool(roles & {"grade", "inspector"})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from graph.records import ExtractionWarning, MeetingRef, Membership
-from graph.extract.segments import Line, PageLookup, iter_lines, provenance, unreadable
+from graph.extract.segments import Line, PageLookup, one_line, iter_lines, provenance, unreadable
 from graph.values import parse_person
 
 _TABLE_HEADER = re.compile(r"^\s*Members?\s*[\t ]+\s*Substitutes?\s*$", re.I)
@@ -179,7 +179,7 @@ def parse_committee_officer(lines: list[Line], *, committee: str, document: str,
         end = ln.end
         for nxt in [x for x in lines[i + 1:i + 10] if x.stripped][:4]:
             if tm := _TELEPHONE.match(nxt.text):
-                telephone = re.sub(r"\s+", " ", tm.group(1)).strip()
+                telephone = one_line(tm.group(1))
             elif em := _EMAIL.search(nxt.text):
                 email = em.group(0)
             elif post is None and telephone is None and ":" not in nxt.text and len(nxt.stripped) < 80:

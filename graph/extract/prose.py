@@ -17,23 +17,23 @@ _GRADE = r"'?\"?(?i:(outstanding|good|requires?\s+improvement|requiring\s+improv
 # A run of capitalised words, with short lower-case connectors inside ("Our Lady of Walsingham").
 _NAME = r"(?P<school>[A-Z][\w'’.&-]*(?:[ \t]+(?:(?:of|the|de|la|upon|on|in)[ \t]+)?[A-Z][\w'’.&-]*)*)"
 
-_JUDGED = re.compile(r"judged|graded|rated", re.I)
-# (pattern, shape, a verb every match of the pattern contains): the name part of a pattern is tried
-# at every capital letter of the text, so a text without the verb is not searched at all.
-_OUTCOME_PATTERNS: tuple[tuple[re.Pattern[str], str, re.Pattern[str]], ...] = (
+_OUTCOME_SHAPES: tuple[tuple[str, str], ...] = (
     # X continues to be / remains a good school -> grade unchanged
-    (re.compile(rf"{_NAME}\s+(?i:continues\s+to\s+be|remains)\s+(?:an?\s+)?{_GRADE}(?:\s+school)?", re.M), "same",
-     re.compile(r"continues|remains", re.I)),
+    (r"(?i:continues\s+to\s+be|remains)\s+(?:an?\s+)?" + _GRADE + r"(?:\s+school)?", "same"),
     # X has moved / improved / fallen from A to B
-    (re.compile(rf"{_NAME}\s+(?i:has\s+(?:moved|improved|gone|fallen|dropped|declined|changed)\s+from)\s+{_GRADE}\s+to\s+{_GRADE}",
-                re.M), "from_to", re.compile(r"moved|improved|gone|fallen|dropped|declined|changed", re.I)),
+    (r"(?i:has\s+(?:moved|improved|gone|fallen|dropped|declined|changed)\s+from)\s+" + _GRADE + r"\s+to\s+" + _GRADE,
+     "from_to"),
     # X is now judged 'B' from the previous 'A' judgement
-    (re.compile(rf"{_NAME}\s+(?i:(?:is|was|has\s+been)\s+now\s+(?:judged|graded|rated)\s+(?:as\s+)?){_GRADE}\s+"
-                rf"(?i:from\s+(?:the|its|a)\s+previous)\s+{_GRADE}", re.M), "to_from", _JUDGED),
+    (r"(?i:(?:is|was|has\s+been)\s+now\s+(?:judged|graded|rated)\s+(?:as\s+)?)" + _GRADE
+     + r"\s+(?i:from\s+(?:the|its|a)\s+previous)\s+" + _GRADE, "to_from"),
     # X has been / was judged (as) B  (no previous grade given)
-    (re.compile(rf"{_NAME}\s+(?i:(?:is|was|has\s+been)\s+(?:now\s+)?(?:judged|graded|rated)\s+(?:as\s+)?(?:an?\s+)?){_GRADE}(?!\s+from)",
-                re.M), "to", _JUDGED),
+    (r"(?i:(?:is|was|has\s+been)\s+(?:now\s+)?(?:judged|graded|rated)\s+(?:as\s+)?(?:an?\s+)?)" + _GRADE + r"(?!\s+from)",
+     "to"),
 )
+# (pattern, shape, the pattern's part after the name): the name part is tried at every capital
+# letter of the text, so a text where the rest of the sentence shape never occurs is not searched.
+_OUTCOME_PATTERNS: tuple[tuple[re.Pattern[str], str, re.Pattern[str]], ...] = tuple(
+    (re.compile(rf"{_NAME}\s+{tail}", re.M), shape, re.compile(tail, re.M)) for tail, shape in _OUTCOME_SHAPES)
 _LEADING_NOISE = re.compile(r"^(?:The|This|However|Also|And|But|In|At|Both)\s+(?=[A-Z])")
 
 
@@ -54,8 +54,8 @@ def parse_school_outcomes(text: str, *, document: str, pages: PageMap, offset: i
     """Inspection outcomes stated in sentences, one SchoolOutcome per school mentioned."""
     outcomes: list[SchoolOutcome] = []
     taken: list[tuple[int, int]] = []
-    for pattern, shape, verb in _OUTCOME_PATTERNS:
-        if not verb.search(text):
+    for pattern, shape, tail in _OUTCOME_PATTERNS:
+        if not tail.search(text):
             continue
         for m in pattern.finditer(text):
             if not m.group("school")[:1].isupper() or any(s < m.end() and m.start() < e for s, e in taken):

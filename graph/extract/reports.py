@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from graph.records import ContactOfficer, ExtractionWarning, PersonName, Report, ReportSection
-from graph.extract.segments import PageLookup, iter_lines, provenance, unreadable
+from graph.extract.segments import PageLookup, one_line, iter_lines, provenance, unreadable
 from graph.values import parse_date, parse_person
 
 # cover-table labels -> Report field
@@ -27,8 +27,6 @@ _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"^[ \t]*Tel(?:ephone)?(?: Number)?\s*:\s*(.+)$", re.M | re.I)
 
 
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def join_cells(cells: list[str]) -> str:
@@ -146,7 +144,7 @@ def parse_contacts(text: str, *, document: str, pages: PageLookup | None,
     tail = text[m.end():m.end() + 600]
     block = re.split(r"\n[ \t]*\n", tail, maxsplit=1)[0]
     pm = _PHONE.search(block)
-    phone = _flat(pm.group(1)) if pm else None
+    phone = one_line(pm.group(1)) if pm else None
     emails = _EMAIL.findall(block)
     out = []
     warnings = []
@@ -165,13 +163,13 @@ def parse_recommendations(text: str) -> list[str]:
     text = re.sub(r"(?m)^[ \t]*[-•][ \t]+", "", text)
     marks = list(re.finditer(r"(?:^|(?<=\s))\((\d{1,2}|[a-z])\)\s+", text, re.M))
     if not marks:
-        flat = _flat(text)
+        flat = one_line(text)
         return [flat] if flat else []
-    lead = _flat(text[:marks[0].start()])
+    lead = one_line(text[:marks[0].start()])
     out = []
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        body = _flat(text[m.end():end])
+        body = one_line(text[m.end():end])
         out.append(f"({m.group(1)}) {body}")
     if lead and lead.lower() != "that" and not out:
         out.insert(0, lead)
@@ -192,7 +190,7 @@ def parse_sections(text: str, *, document: str, pages: PageLookup | None, offset
     out = []
     for i, m in enumerate(heads):
         end = heads[i + 1].start() if i + 1 < len(heads) else len(text)
-        body = _flat(text[m.end():end])
+        body = one_line(text[m.end():end])
         out.append(ReportSection(f"{m.group(1)}. {m.group(2).strip().rstrip(':')}", body,
                                  provenance(document, pages, offset + m.start(), offset + end)))
     return out
@@ -208,7 +206,7 @@ def parse_report(text: str, *, document: str, pages: PageLookup | None,
         warnings.append(ExtractionWarning(document, provenance(document, pages, offset, offset).page,
                                           "report cover table without a readable title", text[:200], offset=offset))
         return None, warnings
-    report = Report(title=_flat(str(title)), source=provenance(document, pages, offset, offset + len(text)))
+    report = Report(title=one_line(str(title)), source=provenance(document, pages, offset, offset + len(text)))
     for name in ("meeting_date", "report_to", "report_of", "portfolio", "wards", "key_decision", "forward_plan", "exempt"):
         if name in fields:
             setattr(report, name, fields[name])
@@ -223,7 +221,7 @@ def parse_report(text: str, *, document: str, pages: PageLookup | None,
     rm = _RECOMMENDATIONS.search(text, cover_end)
     if sm:
         stop = rm.start() if rm and rm.start() > sm.end() else sm.end() + 3000
-        report.summary = _flat(text[sm.end():stop]) or None
+        report.summary = one_line(text[sm.end():stop]) or None
     body_start = cover_end
     if rm:
         after = _AFTER_RECS.search(text, rm.end())

@@ -49,6 +49,12 @@ def iter_lines(text: str, offset: int = 0) -> Iterator[Line]:
         pos += len(raw) + 1
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of whitespace one space, none at the ends."""
+    # the same as re.sub(r"\s+", " ", text).strip() (\s and str.split agree on whitespace), in C
+    return " ".join(text.split())
+
+
 def provenance(document: str, pages: PageLookup | None, start: int, end: int) -> Provenance:
     """Provenance for a span of the cleaned text, with the page the span starts on."""
     page = pages.page_at(start) if pages is not None else None
