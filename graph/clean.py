@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable, Iterable
 
 # --- page map -------------------------------------------------------------------------
 
@@ -117,11 +118,34 @@ _WORD_CHARS = frozenset(
             for c in range(ord(lo), ord(hi) + 1)) + _LOOKALIKE_CLASS)
 
 
+def _sub_at(pattern: re.Pattern[str], text: str, starts: Iterable[int], repl: Callable[[re.Match[str]], str]) -> str:
+    """``pattern.sub(repl, text)`` when every match starts at one of ``starts`` (ascending).
+
+    For patterns that can only start next to a rare character: trying them there replaces a
+    scan that tries every position of the text.
+    """
+    pieces: list[str] = []
+    done = 0
+    for start in starts:
+        if start < done:
+            continue
+        m = pattern.match(text, start)
+        if m:
+            pieces += (text[done:m.start()], repl(m))
+            done = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
 def fix_lookalikes(text: str) -> str:
     """Replace Cyrillic/Greek look-alike letters inside (or split off from) Latin words."""
     if not _ANY_LOOKALIKE.search(text):
         return text  # the common case: nothing to fix, and no need to look at every word
-    text = _DETACHED_TAIL.sub(lambda m: m.group(1), text)
+    # a detached tail is a space or tab, then the look-alikes
+    text = _sub_at(_DETACHED_TAIL, text, (m.start() - 1 for m in _ANY_LOOKALIKE.finditer(text)
+                                          if m.start() and text[m.start() - 1] in " \t"), lambda m: m.group(1))
     # Only words (runs of Latin letters and look-alikes) holding a look-alike can change: go
     # from each look-alike to its word's bounds rather than visiting every word of the text.
     pieces: list[str] = []
@@ -171,6 +195,20 @@ _SUPERSCRIPT_ORDINAL = re.compile(r"(\d(?<!\w\d)\d?)\s*(?:\^\{[^}\n]{1,4}\}|<sup
 _SPACED_ORDINAL = re.compile(r"(\d(?<!\w\d)\d?)[ \u00a0]+(st|nd|rd|th|ST|ND|RD|TH)\b")
 
 
+def _superscript_starts(text: str) -> list[int]:
+    """Where a superscript ordinal can start: one or two characters before the spaces before a ``^{`` or ``<sup>``."""
+    starts: set[int] = set()
+    for marker in ("^{", "<sup>"):
+        at = text.find(marker)
+        while at != -1:
+            digits_end = at
+            while digits_end and text[digits_end - 1].isspace():  # \s and str.isspace agree
+                digits_end -= 1
+            starts.update(s for s in (digits_end - 2, digits_end - 1) if s >= 0)
+            at = text.find(marker, at + 1)
+    return sorted(starts)
+
+
 def normalise_ordinals(text: str) -> str:
     """Join split ordinals: ``30 th`` -> ``30th``, ``2 ^{nd}`` / ``2 ^{nα}`` -> ``2nd``.
 
@@ -178,7 +216,8 @@ def normalise_ordinals(text: str) -> str:
     address such as ``5 St John's Road`` is left alone.
     """
     if "^{" in text or "<sup>" in text:  # every superscript ordinal has one
-        text = _SUPERSCRIPT_ORDINAL.sub(lambda m: m.group(1) + ordinal_suffix(int(m.group(1))), text)
+        text = _sub_at(_SUPERSCRIPT_ORDINAL, text, _superscript_starts(text),
+                       lambda m: m.group(1) + ordinal_suffix(int(m.group(1))))
 
     def join(m: re.Match[str]) -> str:
         n, suffix = m.group(1), m.group(2)

@@ -71,6 +71,23 @@ def test_ordinal_regexes_match_as_the_word_boundary_forms(text):
 
 
 @settings(max_examples=400, deadline=None)
+@given(texts("1", "23", "5", "123", " th", " ST", "nd", " ", "\t", "\n", "\u00a0", "\u2003", "^{nd}", "^{nα}", "^{}",
+             "<sup>rd</sup>", "<sup>", "a", "_", "x1"))
+def test_ordinals_normalised_as_the_plain_substitutions_do(text):
+    superscript = re.compile(r"\b(\d{1,2})\s*(?:\^\{[^}\n]{1,4}\}|<sup>[^<\n]{1,4}</sup>)")
+    spaced = re.compile(r"\b(\d{1,2})[ \u00a0]+(st|nd|rd|th|ST|ND|RD|TH)\b")
+
+    def join(m: re.Match[str]) -> str:
+        n, suffix = m.group(1), m.group(2)
+        if suffix.lower() != clean.ordinal_suffix(int(n)) or (suffix.isupper() and suffix.lower() == "st"):
+            return m.group(0)
+        return n + suffix
+
+    plain = superscript.sub(lambda m: m.group(1) + clean.ordinal_suffix(int(m.group(1))), text)
+    assert clean.normalise_ordinals(text) == spaced.sub(join, plain)
+
+
+@settings(max_examples=400, deadline=None)
 @given(texts("abc", "XY", "é", "ÿ", " ", "\t", "\n", "а", "е", "о", "α", "Ν", "ж", "Assuranc е", "1", "_", "-"))
 def test_lookalikes_fixed_as_a_word_by_word_pass_does(text):
     latin = clean._LATIN_LETTER
