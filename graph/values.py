@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from functools import lru_cache
+from typing import Callable
 
 from graph.records import DateValue, PersonName
 
@@ -124,6 +125,9 @@ _PATTERNS = (
 
 _NUMERIC_ONLY = tuple((p, b) for p, b in _PATTERNS if p is _NUMERIC)
 _DIGIT = re.compile(r"\d")
+_NO_US_STYLE = tuple((p, b) for p, b in _PATTERNS if p is not _US_STYLE)
+# what every _US_STYLE match holds: a month word, then spaces, then the day
+_MONTH_THEN_DAY = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d", re.I)
 # every month word of _MON starts with one of these, matched under the same re.I rules
 _MONTH_STEM = re.compile(r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)
 
@@ -138,21 +142,29 @@ def find_dates(text: str, *, default_year: int | None = None) -> list[tuple[int,
     return list(_find_dates(text, default_year))
 
 
+# Both cached: a cell or description is read again and again, with and without a default year
+# and for each candidate year; the regexes, which try every position of the text, do not depend
+# on the year, so they run once per text.
 @lru_cache(maxsize=4096)
-def _find_dates(text: str, default_year: int | None) -> tuple[tuple[int, int, DateValue], ...]:
-    # Cached: a cell or description is read again and again (with and without a default year,
-    # for each candidate year); each regex below would otherwise try every position of the text.
+def _date_shapes(text: str) -> tuple[tuple[Callable[[re.Match[str], int | None], DateValue | None], re.Match[str]], ...]:
+    """Every match of every date shape in ``text``, shape by shape, with the shape's value builder."""
     if not _DIGIT.search(text):
         return ()  # every date shape has a digit
     # without a month word only the numeric shape can match
     patterns = _PATTERNS if _MONTH_STEM.search(text) else _NUMERIC_ONLY
+    if patterns is _PATTERNS and not _MONTH_THEN_DAY.search(text):
+        patterns = _NO_US_STYLE  # the costliest shape to try, and the rarest
+    return tuple((build, m) for pattern, build in patterns for m in pattern.finditer(text))
+
+
+@lru_cache(maxsize=4096)
+def _find_dates(text: str, default_year: int | None) -> tuple[tuple[int, int, DateValue], ...]:
     found: list[tuple[int, int, DateValue]] = []
-    for pattern, build in patterns:
-        for m in pattern.finditer(text):
-            value = build(m, default_year)
-            if value is not None:
-                lead = len(m.group(0)) - len(m.group(0).lstrip())
-                found.append((m.start() + lead, m.start() + lead + len(value.text), value))
+    for build, m in _date_shapes(text):
+        value = build(m, default_year)
+        if value is not None:
+            lead = len(m.group(0)) - len(m.group(0).lstrip())
+            found.append((m.start() + lead, m.start() + lead + len(value.text), value))
     # Longest match first at each position, then keep those that do not overlap.
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     chosen: list[tuple[int, int, DateValue]] = []
