@@ -175,12 +175,19 @@ class DataDir:
         """Drop graphs and passages of documents the manifest does not vouch for (left by a killed run)."""
         from rdflib import URIRef
 
+        # A store written before the merged default graph existed gets it now (graph/store.py).
+        migrated = not self.remote and store.ensure_merged()
         wanted_graphs = {d["graph"] for d in manifest["documents"].values()}
         for name in store.graph_names() - wanted_graphs:
             store.remove_graph(URIRef(name))
         stray = [name for name in index.documents() if name not in manifest["documents"]]
         if stray:
             index.remove_documents(stray)
+        if migrated and self.manifest_path.exists():
+            # Readers see the merged graph from the next snapshot on, even if this run writes nothing.
+            manifest["generation"] = int(manifest.get("generation", 0)) + 1
+            manifest["snapshot"] = self.take_snapshot(store, manifest["generation"])
+            self.write_manifest(manifest)
 
     # -- index ---------------------------------------------------------------
     def open_index(self):

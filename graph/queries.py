@@ -67,7 +67,7 @@ def _rows(store: GraphStore, body: str, *, union_default_graph: bool = True) -> 
         # Embedded: straight from pyoxigraph. Converting every term to rdflib and back was a
         # third of the inspector question's time (28 -> 19 ms at 1,000 documents).
         try:
-            solutions = ox.query(sparql_prefixes() + body, use_default_graph_as_union=union_default_graph)
+            solutions = ox.query(sparql_prefixes() + body, use_default_graph_as_union=store.uses_union(union_default_graph))
         except SyntaxError as exc:
             raise StoreError(str(exc)) from exc
         names = [v.value for v in solutions.variables]

@@ -35,14 +35,59 @@ def test_replace_graph_replaces_and_remove_graph_removes(tmp_path):
     store.close()
 
 
-def test_query_kinds_and_union_default(tmp_path):
+def test_query_kinds_and_merged_default_graph(tmp_path):
     store = GraphStore.open(tmp_path / "g")
     store.replace_graph(G1, graph("a"))
     assert store.query(f"ASK {{ <{S}> <{P}> 'a' }}").askAnswer
-    assert not store.query(f"ASK {{ <{S}> <{P}> 'a' }}", union_default_graph=False).askAnswer
     assert len(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph) == 1
     with pytest.raises(Exception):
         store.query("SELEC nonsense")
+    store.close()
+
+
+def test_a_triple_stated_by_many_documents_is_answered_once(tmp_path):
+    """Oxigraph's union default graph is a bag; the store's merged default graph is a set."""
+    store = GraphStore.open(tmp_path / "g")
+    for i in range(4):
+        store.replace_graph(URIRef(f"http://x.test/id/document/{i}"), graph("same", f"only-{i}"))
+    rows = list(store.query(f"SELECT ?o WHERE {{ <{S}> <{P}> ?o }}"))
+    assert sorted(str(r[0]) for r in rows) == sorted(["same"] + [f"only-{i}" for i in range(4)])
+    # joins do not multiply: 5 values, joined with themselves
+    assert len(list(store.query(f"SELECT ?a ?b WHERE {{ <{S}> <{P}> ?a . <{S}> <{P}> ?b }}"))) == 25
+    graphs = store.query(f"SELECT ?g WHERE {{ GRAPH ?g {{ <{S}> <{P}> 'same' }} }}", union_default_graph=False)
+    assert len(list(graphs)) == 4  # provenance: every document that says it
+    assert store.triple_count() == 8
+    store.close()
+
+
+def test_the_merged_graph_follows_replace_and_remove(tmp_path):
+    store = GraphStore.open(tmp_path / "g")
+    store.replace_graph(G1, graph("shared", "old"))
+    store.replace_graph(G2, graph("shared"))
+    store.replace_graph(G1, graph("new"))
+    assert values(store) == {"shared", "new"}  # "old" went with the only graph that stated it
+    store.remove_graph(G2)
+    assert values(store) == {"new"}
+    store.remove_graph(G1)
+    assert values(store) == set() and len(store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph) == 0
+    store.close()
+
+
+def test_a_store_from_before_the_merged_graph_is_migrated(tmp_path):
+    import pyoxigraph
+
+    raw = pyoxigraph.Store(str(tmp_path / "g"))
+    for g in (G1, G2):
+        raw.add(pyoxigraph.Quad(pyoxigraph.NamedNode(str(S)), pyoxigraph.NamedNode(str(P)), pyoxigraph.Literal("x"),
+                                pyoxigraph.NamedNode(str(g))))
+    raw.flush()
+    del raw
+    store = GraphStore.open(tmp_path / "g")
+    assert not store.merged
+    assert len(list(store.query(f"SELECT ?o WHERE {{ <{S}> <{P}> ?o }}"))) == 2  # the union view, as before
+    assert store.ensure_merged()
+    assert store.merged and len(list(store.query(f"SELECT ?o WHERE {{ <{S}> <{P}> ?o }}"))) == 1
+    assert not store.ensure_merged()
     store.close()
 
 

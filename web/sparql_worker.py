@@ -93,11 +93,14 @@ def worker_main(conn: Any) -> None:
                 store = None
                 store = ox.Store.read_only(path)
                 store_path = path
+                # The store's default graph is the merge of the document graphs (graph/store.py);
+                # snapshots written before it existed fall back to Oxigraph's union view.
+                merged = bool(store.query("ASK { ?s ?p ?o }")) or not any(True for _ in store.named_graphs())
         except OSError as exc:
             conn.send(("store", f"the graph store cannot be opened ({type(exc).__name__})"))
             continue
         try:
-            kwargs: dict[str, Any] = {"use_default_graph_as_union": True}
+            kwargs: dict[str, Any] = {"use_default_graph_as_union": not merged}
             if default_graphs:
                 kwargs = {"default_graph": [ox.NamedNode(g) for g in default_graphs]}
             answer = _answer(store.query(sparql, **kwargs), max_rows)
