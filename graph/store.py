@@ -110,12 +110,11 @@ class GraphStore:
         if self._ox is not None:
             name = pyoxigraph.NamedNode(str(graph_iri))
             if not self._ox.contains_named_graph(name):
-                # Nothing to replace: one load is one transaction, and parsing N-Triples costs about
-                # half of parsing the same triples inside a SPARQL update. Then the merged default
-                # graph gets its copy; a crash in between leaves a graph the manifest does not
-                # vouch for, which the next run drops (remove_graph) like any other.
-                self._ox.load(body, format=pyoxigraph.RdfFormat.N_TRIPLES, to_graph=name)
-                self._ox.update(_COPY_TO_MERGED.format(g=graph_iri))
+                # Nothing to replace: one load (one transaction) puts the triples in the document's
+                # graph and in the merged default graph (the store is a set: a triple already there
+                # stays once). Parsing N-Quads costs about half of parsing the same triples in a
+                # SPARQL update, and a copy by INSERT ... WHERE would be a second transaction.
+                self._ox.load(body + _in_graph(body, str(graph_iri)), format=pyoxigraph.RdfFormat.N_QUADS)
             else:
                 # One update = one pyoxigraph transaction: the merged graph loses what only the old
                 # version said, then the graph is dropped, inserted again and copied.
@@ -276,6 +275,14 @@ class GraphStore:
             pass  # already closed
         self._query_endpoint = self._update_endpoint = self._graph_store_endpoint = None
         self.read_only = True
+
+
+def _in_graph(ntriples: str, graph_iri: str) -> str:
+    """N-Triples as N-Quads in ``graph_iri``: one triple per line, ending in ``.``, as rdflib and pyoxigraph
+    write it. Split on newlines only: a literal may hold a form feed, which str.splitlines would split at."""
+    tail = f" <{graph_iri}> .\n"
+    lines = (line.rstrip() for line in ntriples.split("\n"))
+    return "".join(line[:-1] + tail for line in lines if line and not line.startswith("#"))  # [:-1]: the "."
 
 
 def _raise_for(response: requests.Response, what: str) -> None:

@@ -129,3 +129,20 @@ def test_data_survives_reopen(tmp_path):
     again = GraphStore.open(tmp_path / "g")
     assert values(again) == {"a"}
     again.close()
+
+
+def test_n_triples_text_goes_in_whole_with_awkward_literals(tmp_path):
+    """replace_graph takes N-Triples text too (what ingest workers send); literals with line and page
+    breaks, quotes and a final full stop arrive intact, in the document graph and the merged graph."""
+    awkward = ["page one\fpage two", "line\u2028separator", 'said "noted".', "ends with a dot .", "back\\slash\r\n"]
+    g = graph(*awkward)
+    g.add((S, URIRef("http://x.test/ns#n"), Literal(3)))
+    store = GraphStore.open(tmp_path / "g")
+    store.replace_graph(G1, g.serialize(format="nt"))
+    rows = store.query(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{G1}> {{ ?s ?p ?o }} }}", union_default_graph=False)
+    assert {(s, p, str(o)) for s, p, o in rows} == {(s, p, str(o)) for s, p, o in g}  # plain = xsd:string
+    assert values(store) == set(awkward)
+    assert store.triple_count() == len(g)
+    store.replace_graph(G1, graph("replaced").serialize(format="nt"))  # the replacing path takes text too
+    assert values(store) == {"replaced"}
+    store.close()
