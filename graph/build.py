@@ -101,17 +101,19 @@ def resolve_person(context: BuildContext, name: PersonName, *, council: str | No
     return PersonRef(context.minter.person(canonical, council=council), canonical.full, canonical, True)
 
 
+Triple = tuple[Node, Node, Node]
+
+
 @dataclass
 class _Builder:
     extraction: Extraction
     context: BuildContext
-    # SimpleMemory: the fewest indexes rdflib offers; a document graph is only built, then written out.
-    graph: Graph = field(default_factory=lambda: Graph(store="SimpleMemory"))
+    # A dict as an ordered set of triples, not an rdflib Graph: a document graph is only built, then
+    # written out, and a Graph's add (checks, store indexes) cost a third of building one.
+    triples: dict[Triple, None] = field(default_factory=dict)
     aliases: dict[URIRef, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for prefix, iri in PREFIXES.items():
-            self.graph.bind(prefix, iri)
         self.minter = self.context.minter.for_council(self.extraction.document.council)
         self.doc_name = self.extraction.document.name
         self.doc = document_graph_iri(self.context, self.doc_name)
@@ -124,7 +126,7 @@ class _Builder:
             return
         if not isinstance(o, Node):
             o = Literal(o)
-        self.graph.add((s, p, o))
+        self.triples[(s, p, o)] = None
 
     def record(self, node: URIRef, cls: URIRef, source: Provenance, *more: URIRef) -> URIRef:
         self.add(node, RDF.type, cls)
@@ -222,7 +224,7 @@ class _Builder:
         return node
 
     # --- records ------------------------------------------------------------------------
-    def build(self) -> Graph:
+    def build(self) -> dict[Triple, None]:
         x = self.extraction
         self.document()
         for m in x.meetings:
@@ -283,7 +285,7 @@ class _Builder:
         for w in x.work_programme:
             self.work_programme_item(w)
         self.labels()
-        return self.graph
+        return self.triples
 
     def document(self) -> None:
         info = self.extraction.document
@@ -480,15 +482,48 @@ class _Builder:
             for name in names:
                 self.add(node, SKOS.altLabel, name)
         # Meetings are labelled after their committee's chosen name.
-        for meeting, _, committee in list(self.graph.triples((None, SCHEMA.organizer, None))):
+        organizer, start_date = SCHEMA.organizer, SCHEMA.startDate  # looked up once: a namespace lookup is slow
+        organised = [(s, o) for s, p, o in self.triples if p == organizer]
+        start = {s: o for s, p, o in self.triples if p == start_date}  # a meeting's IRI holds its date: one each
+        for meeting, committee in organised:
             names = self.aliases.get(committee)  # type: ignore[arg-type]
-            date = self.graph.value(meeting, SCHEMA.startDate)
+            date = start.get(meeting)
             if names and date is not None:
                 self.add(meeting, RDFS.label, f"{max(names, key=lambda n: (len(n), n))}, {date}")
 
 
+def _document_triples(extraction: Extraction, context: BuildContext) -> dict[Triple, None]:
+    triples = _Builder(extraction, context).build()
+    # type() rather than isinstance (an ABC check, slow over every term): the builder makes no subclasses.
+    assert not any(type(t) is BNode for triple in triples for t in triple), "blank nodes break re-ingest"
+    return triples
+
+
 def build_document_graph(extraction: Extraction, context: BuildContext) -> Graph:
     """The triples of one document's named graph (deterministic: the same input gives the same triples)."""
-    graph = _Builder(extraction, context).build()
-    assert not any(isinstance(t, BNode) for triple in graph for t in triple), "blank nodes break re-ingest"
+    # SimpleMemory: the fewest indexes rdflib offers.
+    graph = Graph(store="SimpleMemory")
+    for prefix, iri in PREFIXES.items():
+        graph.bind(prefix, iri)
+    for triple in _document_triples(extraction, context):
+        graph.add(triple)
     return graph
+
+
+def document_ntriples(extraction: Extraction, context: BuildContext) -> tuple[str, int]:
+    """The same graph as :func:`build_document_graph`, as N-Triples text (one triple per line, the lines
+    rdflib's serializer writes), and its number of triples; written directly, for ingest, without a Graph."""
+    triples = _document_triples(extraction, context)
+    return "".join(f"<{s}> <{p}> {_nt_object(o)} .\n" for s, p, o in triples), len(triples)
+
+
+def _nt_object(term: Node) -> str:
+    if isinstance(term, Literal):
+        # What N-Triples (and rdflib) escape in a string: backslash, quote, line feed, carriage return.
+        text = '"' + str(term).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        return f"{text}^^<{term.datatype}>" if term.datatype else text
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    raise TypeError(f"cannot write {term!r} as an N-Triples object")

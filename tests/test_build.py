@@ -328,3 +328,19 @@ def test_a_name_that_may_be_two_is_flagged_unless_another_mention_settles_it():
     assert (ash, FOAF.givenName, None) not in graph  # not split by guesswork
     assert (cole, CG.uncertainName, None) not in graph
     assert (cole, FOAF.givenName, Literal("Cole")) in graph
+
+
+def test_ntriples_for_ingest_are_the_graph_rdflib_writes(corpus_store):
+    """document_ntriples (what ingest workers send to the store) writes exactly the lines rdflib's
+    serializer writes for build_document_graph, on the corpus and on one of every record kind."""
+    from graph.build import document_ntriples
+
+    _, context, extractions = corpus_store
+    awkward = replace(example_extraction("awkward.txt"), decisions=[replace(
+        R.EXAMPLE_DECISION, text='Agreed "in full".\fNext page \\ back\r\nslash', subject="line\u2028separator")])
+    for x in [*extractions, example_extraction(), awkward]:
+        graph = build_document_graph(x, context)
+        text, count = document_ntriples(x, context)
+        assert count == len(graph)
+        assert sorted(text.split("\n")[:-1]) == sorted(line for line in graph.serialize(format="nt").split("\n") if line)
+        assert isomorphic(Graph().parse(data=text, format="nt"), graph)
