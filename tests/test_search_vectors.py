@@ -114,3 +114,24 @@ def test_the_postings_cache_stays_within_its_budget(index):
     for word in WORDS:
         vectors.evaluate(parse_query(word).tree)
     assert cache._bytes <= 4096 or len(cache._items) == 1
+
+
+def test_commits_merge_small_segments_and_leave_large_ones(tmp_path, monkeypatch):
+    """The merge policy bounds the work of a commit: segments past the size limit are never rewritten."""
+    import search.whoosh_engine as engine
+
+    monkeypatch.setattr(engine, "MERGE_BELOW_PASSAGES", 50)
+    rng = random.Random(3)
+    ix = WhooshIndex(tmp_path / "merge")
+    seen_large: dict[str, int] = {}
+    for batch in range(12):
+        ix.replace_documents({f"d{batch}.txt": _passages(f"d{batch}.txt", 20, rng)})
+        for reader, _, segment in _leaves(ix._searcher().reader()):
+            if reader.doc_count_all() >= 50:
+                seen_large.setdefault(segment, reader.doc_count_all())
+    leaves = _leaves(ix._searcher().reader())
+    large = {segment for reader, _, segment in leaves if reader.doc_count_all() >= 50}
+    assert large and large <= set(seen_large)  # large segments, once written, stay as they were
+    assert sum(1 for reader, _, _ in leaves if reader.doc_count_all() < 50) <= 1
+    assert ix.count() == 240 and ix.search(SearchQuery(q="school OR budget OR pupils", size=1)).total > 0
+    ix.close()
