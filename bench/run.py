@@ -118,23 +118,30 @@ def timed_repeat(fn: Callable[[], Any], *, count: int, seconds: float, warmup: i
 # --- child steps ------------------------------------------------------------------------------------------
 
 def step_ingest(docs: str, data: str, engine: str, passages_out: str) -> dict[str, Any]:
-    import graph.passages as passages_module
     from councilgraph.pipeline import discover, ingest_paths
+    from search.tantivy_engine import TantivyIndex
+    from search.whoosh_engine import WhooshIndex
 
+    # Passages are built in worker processes; they all reach the index in this one, through
+    # replace_documents, which is where the raw baselines' copy is taken.
     captured: list[dict[str, str]] = []
-    original = passages_module.passages_for
+    originals = {cls: cls.replace_documents for cls in (WhooshIndex, TantivyIndex)}
 
-    def recording(*a: Any, **k: Any):
-        result = original(*a, **k)
-        captured.extend({"key": p.key, "title": p.title, "text": p.text} for p in result)
-        return result
+    def recording(original):
+        def replace_documents(self, passages):
+            for items in passages.values():
+                captured.extend({"key": p.key, "title": p.title, "text": p.text} for p in items)
+            return original(self, passages)
+        return replace_documents
 
-    passages_module.passages_for = recording
+    for cls, original in originals.items():
+        cls.replace_documents = recording(original)
     files, _ = discover([docs])
     t0 = time.perf_counter()
     report = ingest_paths([docs], settings_for(Path(data), engine))
     wall = time.perf_counter() - t0
-    passages_module.passages_for = original
+    for cls, original in originals.items():
+        cls.replace_documents = original
     with open(passages_out, "w", encoding="utf-8") as fh:
         for row in captured:
             fh.write(json.dumps(row) + "\n")
