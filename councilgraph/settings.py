@@ -35,7 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("search_max_size", 100, "Largest page size accepted by /api/search (`size`).", int),
     Setting("max_request_bytes", 1_000_000, "Largest request body accepted (bytes); larger requests get HTTP 413.", int),
     Setting("max_query_chars", 10_000, "Longest SPARQL or search query accepted (characters).", int),
-    Setting("ingest_workers", 0, "Worker processes that read, extract and build documents during `councilgraph ingest` while the ingest process writes the store and index (0 = one per CPU; 1 = none, all in the ingest process). Fewer than 8 changed documents never start workers.", int),
+    Setting("ingest_workers", 0, "Worker processes that read, extract and build documents during `councilgraph ingest` while the ingest process writes the store and index (0 = one per CPU; 1 = none, all in the ingest process). Fewer than 8 changed documents, or documents under 8 KB on average, never start workers.", int),
     Setting("max_text_bytes", 20_000_000, "Largest document text ingested (bytes of a .txt/.md file, or characters extracted from a PDF); larger documents are reported and skipped.", int),
     Setting("host", "127.0.0.1", "Address `councilgraph serve` binds to."),
     Setting("port", 8000, "Port `councilgraph serve` listens on.", int),

@@ -24,7 +24,8 @@ from councilgraph.settings import load_settings
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 GENERATED_AT = URIRef("http://www.w3.org/ns/prov#generatedAtTime")
-MIN_DOCUMENTS = pipeline.MIN_DOCUMENTS_FOR_WORKERS  # as shipped (some tests lower it)
+MIN_DOCUMENTS = pipeline.MIN_DOCUMENTS_FOR_WORKERS  # as shipped (some tests lower them)
+MIN_MEAN_BYTES = pipeline.MIN_MEAN_BYTES_FOR_WORKERS
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +45,7 @@ def few_per_batch():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(pipeline, "BATCH_DOCUMENTS", 3)
         mp.setattr(pipeline, "MIN_DOCUMENTS_FOR_WORKERS", 2)
+        mp.setattr(pipeline, "MIN_MEAN_BYTES_FOR_WORKERS", 100)
         yield
 
 
@@ -186,8 +188,10 @@ def _alive(pid: int) -> bool:
 def test_workers_exit_when_the_ingest_process_is_killed(tmp_path, documents):
     folder = tmp_path / "in"
     shutil.copytree(documents, folder)
-    for n in range(MIN_DOCUMENTS):  # enough documents for the ingest to start workers
-        (folder / f"minutes-{n}.txt").write_text(f"PLANNING COMMITTEE\n\n{n}. APPLICATION {n}\n\nRESOLVED: approved.\n")
+    for path in documents.iterdir():  # twelve documents of some size: enough for the ingest to start workers
+        shutil.copy(path, folder / f"copy-{path.name}")
+    sizes = [p.stat().st_size for p in folder.iterdir()]
+    assert len(sizes) >= MIN_DOCUMENTS and sum(sizes) >= MIN_MEAN_BYTES * len(sizes)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "COUNCILGRAPH_INGEST_WORKERS": "2"}
     proc = subprocess.Popen([sys.executable, "-m", "councilgraph.cli", "ingest", str(folder), "--data",
                              str(tmp_path / "data")], cwd=ROOT, env=env,
@@ -215,10 +219,12 @@ def test_workers_exit_when_the_ingest_process_is_killed(tmp_path, documents):
 
 def test_small_inputs_and_one_worker_stay_in_process(monkeypatch):
     monkeypatch.setattr(pipeline, "MIN_DOCUMENTS_FOR_WORKERS", MIN_DOCUMENTS)
+    monkeypatch.setattr(pipeline, "MIN_MEAN_BYTES_FOR_WORKERS", MIN_MEAN_BYTES)
     settings = load_settings({"ingest_workers": 4}, environ={})
-    assert worker_count(settings, 2) == 1  # the sample corpus: no pool to start
+    assert worker_count(settings, 2, 130_000) == 1  # the sample corpus: no pool to start
     assert worker_count(settings, MIN_DOCUMENTS - 1) == 1
     assert worker_count(settings, MIN_DOCUMENTS) == 4
-    assert worker_count(settings, 500) == 4
+    assert worker_count(settings, 500, 500 * 47_000) == 4
+    assert worker_count(settings, 2000, 2000 * 650) == 1  # many tiny files: the pool costs more than it saves
     assert worker_count(load_settings({"ingest_workers": 1}, environ={}), 500) == 1
     assert worker_count(load_settings({"ingest_workers": 0}, environ={}), 500) == len(os.sched_getaffinity(0))
