@@ -42,6 +42,12 @@ _UNMERGE = ("DELETE {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} "
 _REBUILD_MERGED = "DELETE WHERE { ?s ?p ?o } ; INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
+def default_graph_is_merged(ox: pyoxigraph.Store) -> bool:
+    """True when the store's default graph holds the merge (or there is nothing to merge); stores
+    written before the merged graph existed have named graphs and an empty default graph."""
+    return bool(ox.query("ASK { ?s ?p ?o }")) or not any(True for _ in ox.named_graphs())
+
+
 class StoreError(Exception):
     """The store could not do what was asked (bad SPARQL, unreachable endpoint...)."""
 
@@ -166,7 +172,7 @@ class GraphStore:
         """True when the store's own default graph holds the merge of the named graphs (embedded stores
         written since the merged graph exists); otherwise queries fall back to Oxigraph's union view."""
         if self._merged is None and self._ox is not None:
-            self._merged = bool(self._ox.query("ASK { ?s ?p ?o }")) or not any(True for _ in self._ox.named_graphs())
+            self._merged = default_graph_is_merged(self._ox)
         return bool(self._merged)
 
     def ensure_merged(self) -> bool:

@@ -91,11 +91,13 @@ def worker_main(conn: Any) -> None:
         try:
             if path != store_path:
                 store = None
+                from graph.store import default_graph_is_merged
+
                 store = ox.Store.read_only(path)
                 store_path = path
                 # The store's default graph is the merge of the document graphs (graph/store.py);
                 # snapshots written before it existed fall back to Oxigraph's union view.
-                merged = bool(store.query("ASK { ?s ?p ?o }")) or not any(True for _ in store.named_graphs())
+                merged = default_graph_is_merged(store)
         except OSError as exc:
             conn.send(("store", f"the graph store cannot be opened ({type(exc).__name__})"))
             continue
