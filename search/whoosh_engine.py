@@ -19,6 +19,7 @@ from search.analysis import TOKEN_RE, stemming_analyzer, words_analyzer
 from search.base import IndexedPassage
 from search.common import FACET_FIELDS, FILTER_FIELDS, EngineIndex, Ranked, passage_fields
 from search.query import Request
+from search.whoosh_writing import FastSegmentWriter
 from search.whoosh_vectors import Hits, PostingsCache, Unsupported, VectorSearcher, top_by_score
 from search.whoosh_vectors import _restrict as restrict
 
@@ -281,7 +282,7 @@ class WhooshIndex(EngineIndex):
     # --- writing ---------------------------------------------------------------------
     def replace_documents(self, passages: dict[str, list[IndexedPassage]]) -> None:
         """Replace every passage of each named document with the given ones: one writer, one commit."""
-        writer = self._ix.writer(timeout=WRITER_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB)
+        writer = FastSegmentWriter(self._ix, timeout=WRITER_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB)
         try:
             for document, items in passages.items():
                 writer.delete_by_term("document", document)

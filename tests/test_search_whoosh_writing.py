@@ -1,0 +1,56 @@
+"""The faster whoosh segment writer writes what whoosh's own writer writes.
+
+Compared term by term: every posting (document, weight, value) and every term's statistics
+(document frequency, min/max field length, max weight), which BM25 and whoosh's block
+skipping read.
+"""
+from __future__ import annotations
+
+import random
+
+from whoosh import index as windex
+from whoosh.writing import SegmentWriter
+
+from search.common import passage_fields
+from search.whoosh_engine import whoosh_schema
+from search.whoosh_writing import FastSegmentWriter
+from tests.test_search_vectors import _passages
+
+
+def _write(path, writer_class) -> windex.Index:
+    rng = random.Random(11)
+    path.mkdir()
+    ix = windex.create_in(str(path), whoosh_schema())
+    writer = writer_class(ix)
+    for d in range(4):
+        for p in _passages(f"doc-{d}.txt", 70, rng):
+            values = passage_fields(p)
+            values["entity"] = " ".join(values["entity"])
+            writer.add_document(**values)
+    writer.commit()
+    return ix
+
+
+def _dump(ix: windex.Index) -> dict:
+    out = {}
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        for fieldname, btext in reader.all_terms():
+            info = reader.term_info(fieldname, btext)
+            postings = reader.postings(fieldname, btext)
+            items = []
+            while postings.is_active():
+                items.append((postings.id(), postings.weight(), postings.value()))
+                postings.next()
+            out[(fieldname, btext)] = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length(),
+                                       info.max_weight(), items)
+        out["lengths"] = [reader.doc_field_length(d, f) for d in range(reader.doc_count_all())
+                          for f in ("title", "text", "committee", "council")]
+    return out
+
+
+def test_fast_writer_writes_the_same_postings_and_statistics(tmp_path):
+    ours = _dump(_write(tmp_path / "fast", FastSegmentWriter))
+    whooshs = _dump(_write(tmp_path / "plain", SegmentWriter))
+    assert len(ours) > 100
+    assert ours == whooshs
