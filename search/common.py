@@ -50,12 +50,15 @@ def passage_fields(p: IndexedPassage) -> dict[str, Any]:
 @dataclass
 class Ranked:
     """One match in engine order: `order` sorts ascending the way the engine ranked it.
-    `key` may be None until it is needed to break a tie (see `EngineIndex._fill_keys`)."""
+    `key` may be None until it is needed to break a tie (see `EngineIndex._fill_keys`).
+    `settled`: the engine already broke ties by key, so its first n rows are the first n in
+    (order, key) order and no tie group needs fetching whole."""
 
     order: Any
     key: str | None
     address: Any
     score: float
+    settled: bool = False
 
 
 class EngineIndex(ABC):
@@ -125,7 +128,8 @@ class EngineIndex(ABC):
         are read only for rows that tie with a neighbour."""
         needed = offset + size
         n = needed + 1
-        while len(rows) == n and rows[-1].order == rows[needed - 1].order:
+        settled = bool(rows) and rows[-1].settled
+        while not settled and len(rows) == n and rows[-1].order == rows[needed - 1].order:
             n = min(n * 4, total + 1)
             rows = self._ranked(compiled, sort, n)[0]
         tied = [row for i, row in enumerate(rows) if row.key is None and (

@@ -374,13 +374,16 @@ class WhooshIndex(EngineIndex):
         if with_facets:
             facets = {name: arrays.facet_counts(field, hits.ids) for name, field in FACET_FIELDS.items()}
         keys = self._columns(searcher)["key"]
+        # Ties are broken by key here, in the arrays: with a tie group of thousands (a text
+        # every document of a series repeats) fetching the group whole would cost more than the search.
         if sort == "relevance":
-            rows = [Ranked(-score, None, docnum, score) for score, docnum in top_by_score(hits, n)]
+            rows = [Ranked(-score, keys[docnum], docnum, score, settled=True)
+                    for score, docnum in top_by_score(hits, n, rank=arrays.key_rank())]
         elif sort == "key":
-            rows = [Ranked(keys[d], keys[d], d, 0.0) for d in arrays.first_by(hits.ids, n)]
+            rows = [Ranked(keys[d], keys[d], d, 0.0, settled=True) for d in arrays.first_by(hits.ids, n)]
         else:
             sign = -1 if sort == "-date" else 1
-            rows = [Ranked((sign * int(arrays.day[d]), keys[d]), keys[d], d, 0.0)
+            rows = [Ranked((sign * int(arrays.day[d]), keys[d]), keys[d], d, 0.0, settled=True)
                     for d in arrays.first_by(hits.ids, n, day_sign=sign)]
         return rows, len(hits.ids), facets
 

@@ -47,6 +47,7 @@ class Hits:
     scores: np.ndarray  # float64, same length
 
 
+_DENSE_UNION_FACTOR = 16  # union by counting when matches x this >= the docnum range
 _EMPTY = Hits(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
 
 
@@ -316,9 +317,18 @@ def _unite(parts: list[Hits]) -> Hits:
         return _EMPTY
     if len(parts) == 1:
         return parts[0]
-    ids, inverse = np.unique(np.concatenate([p.ids for p in parts]), return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]), minlength=len(ids))
-    return Hits(ids, scores)
+    ids = np.concatenate([p.ids for p in parts])
+    scores = np.concatenate([p.scores for p in parts])
+    span = int(ids.max()) + 1
+    if len(ids) * _DENSE_UNION_FACTOR >= span:
+        # Many matches for the docnum range: counting into dense arrays (linear) beats sorting
+        # them (np.unique), several times over for common words.
+        counts = np.bincount(ids, minlength=span)
+        summed = np.bincount(ids, weights=scores, minlength=span)
+        united = np.flatnonzero(counts)
+        return Hits(united, summed[united])
+    united, inverse = np.unique(ids, return_inverse=True)
+    return Hits(united, np.bincount(inverse, weights=scores, minlength=len(united)))
 
 
 def _subtract(a: Hits, b: Hits) -> Hits:
@@ -342,8 +352,9 @@ def _restrict(hits: Hits, ids: np.ndarray) -> Hits:
     return Hits(hits.ids[keep], hits.scores[keep])
 
 
-def top_by_score(hits: Hits, n: int) -> list[tuple[float, int]]:
-    """The n best (score, docnum): highest score first, lower docnum first on ties (whoosh's order)."""
+def top_by_score(hits: Hits, n: int, rank: np.ndarray | None = None) -> list[tuple[float, int]]:
+    """The n best (score, docnum): highest score first; ties by ``rank`` (one value per docnum,
+    e.g. its place in key order) when given, else lower docnum first (whoosh's order)."""
     if not len(hits.ids) or n <= 0:
         return []
     if len(hits.ids) > n:
@@ -351,6 +362,7 @@ def top_by_score(hits: Hits, n: int) -> list[tuple[float, int]]:
         chosen = np.nonzero(hits.scores >= threshold)[0]
     else:
         chosen = np.arange(len(hits.ids))
-    order = np.lexsort((hits.ids[chosen], -hits.scores[chosen]))[:n]
+    ties = hits.ids[chosen] if rank is None else rank[hits.ids[chosen]]
+    order = np.lexsort((ties, -hits.scores[chosen]))[:n]
     picked = chosen[order]
     return [(float(s), int(d)) for s, d in zip(hits.scores[picked], hits.ids[picked])]

@@ -167,6 +167,16 @@ def test_pages_are_disjoint_stable_and_tie_broken_by_key(tmp_path, engine):
     assert search(ix, "budget", page=6, size=10).hits == []
 
 
+def test_ties_come_in_key_order_whatever_order_they_were_indexed_in(tmp_path, engine):
+    """Tied passages indexed in reverse key order, over two commits (two segments)."""
+    ix = open_index(tmp_path, engine)
+    ix.replace_documents(group_passages(bulk_passages(30, document="b-programme.txt")[::-1]))
+    ix.replace_documents(group_passages(bulk_passages(30, document="a-programme.txt")[::-1]))
+    expected = [f"a-programme.txt#{i:03d}" for i in range(30)] + [f"b-programme.txt#{i:03d}" for i in range(30)]
+    pages = [keys(search(ix, "budget", page=p, size=7)) for p in range(1, 10)]
+    assert [k for page in pages for k in page] == expected
+
+
 # --- facets, snippets, suggestions ----------------------------------------------------
 def test_facets_count_all_matches_not_just_the_page(index):
     result = search(index, "school", size=1)

@@ -105,6 +105,21 @@ def test_top_by_score_breaks_ties_by_docnum():
     hits = Hits(np.array([3, 5, 8, 9], dtype=np.int64), np.array([1.0, 2.0, 2.0, 0.5]))
     assert top_by_score(hits, 2) == [(2.0, 5), (2.0, 8)]
     assert top_by_score(hits, 3) == [(2.0, 5), (2.0, 8), (1.0, 3)]
+    rank = np.array([0, 0, 0, 0, 0, 1, 0, 0, 0, 0])  # docnum 5 after the others in key order
+    assert top_by_score(hits, 2, rank=rank) == [(2.0, 8), (2.0, 5)]
+
+
+@pytest.mark.parametrize("factor", [0, 10**9])  # always by sorting, always by counting
+def test_union_by_sorting_and_by_counting_agree(index, monkeypatch, factor):
+    import search.whoosh_vectors as vectors
+
+    searcher = index._searcher()
+    expected = {q: VectorSearcher(searcher, PostingsCache(), _leaves(searcher.reader())).evaluate(parse_query(q).tree)
+                for q in ("school OR meals", "budget OR pupils OR plan", "(school AND meals) OR transport")}
+    monkeypatch.setattr(vectors, "_DENSE_UNION_FACTOR", factor)
+    for q, hits in expected.items():
+        again = VectorSearcher(searcher, PostingsCache(), _leaves(searcher.reader())).evaluate(parse_query(q).tree)
+        assert again.ids.tolist() == hits.ids.tolist() and again.scores.tolist() == hits.scores.tolist(), q
 
 
 def test_the_postings_cache_stays_within_its_budget(index):
