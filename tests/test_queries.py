@@ -108,3 +108,22 @@ def test_corpus_apologies_question(corpus):
     apologies = {p["name"] for p in Q.meeting_detail(corpus, meeting["key"])["apologies"]}
     expected = next(q["answer"] for q in gold()["questions"] if q.get("ask", "").startswith("Who sent apologies"))
     assert set(expected) <= apologies
+
+
+class _SparqlOnly:
+    """The same store seen only through its SPARQL interface, as a remote store is."""
+
+    def __init__(self, store):
+        self.query = store.query
+
+
+@pytest.mark.parametrize("facts, kind", [(Q._INSPECTION_FACTS, "cg:Inspection"), (Q._DECISION_FACTS, "cg:Decision")])
+def test_fact_paths_walked_by_lookups_match_their_sparql(corpus, facts, kind):
+    """facts_of walks the paths with index lookups on an embedded store and asks SPARQL
+    elsewhere: on the corpus both give the same facts, and the facts are there."""
+    described = Q._described(corpus, "?s", [f"GRAPH ?g {{ ?s a {kind} }}"])
+    assert described
+    walked = Q.facts_of(corpus, described, facts)
+    asked = Q.facts_of(_SparqlOnly(corpus), described, facts)
+    assert walked == asked
+    assert all(by_fact.get("document") for by_fact in walked.values())
