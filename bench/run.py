@@ -429,38 +429,47 @@ def machine() -> dict[str, Any]:
             "commit": commit}
 
 
-def run_size(n: int, engines: list[str], workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
+def run_size(n: int, engines: list[str], workdir: Path, args: argparse.Namespace,
+             save: Callable[[], None] = lambda: None, out: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Ingest and query each engine, then the raw baselines. ``out`` (already in the results)
+    is filled step by step and ``save()`` called after each, so a run stopped part way keeps
+    what it measured; raw whoosh, the longest baseline, comes last."""
     from bench.scale import scale_corpus
 
     docs = workdir / f"docs-{n}"
     shutil.rmtree(docs, ignore_errors=True)
     t0 = time.perf_counter()
     scale_corpus(n, docs, seed=args.seed)
-    out: dict[str, Any] = {"documents": n, "scale_s": round(time.perf_counter() - t0, 1),
-                           "docs_mb": round(sum(p.stat().st_size for p in docs.iterdir()) / 1e6, 1), "engines": {}}
-    raw_done: dict[str, Any] | None = None
+    out = out if out is not None else {}
+    out.update({"documents": n, "scale_s": round(time.perf_counter() - t0, 1),
+                "docs_mb": round(sum(p.stat().st_size for p in docs.iterdir()) / 1e6, 1), "engines": {}, "raw_index": {}})
+    save()
+    passages = None
     for engine in engines:
         data = workdir / f"data-{n}-{engine}"
         shutil.rmtree(data, ignore_errors=True)
         passages = workdir / f"passages-{n}-{engine}.jsonl"
+        res: dict[str, Any] = out["engines"].setdefault(engine, {})
         log(f"[{n} docs, {engine}] ingest")
-        res: dict[str, Any] = {"ingest": child("ingest", str(docs), str(data), engine, str(passages))}
-        log(f"[{n} docs, {engine}] raw baselines")
-        raw_engine = {"whoosh": step_raw_whoosh, "tantivy": step_raw_tantivy}
-        # The same passages whichever engine ingested them: each raw baseline runs once per size.
-        if raw_done is None:
-            raw_done = {e: child(f"raw_{e}", str(passages), str(workdir / f"raw-{e}-{n}"))
-                        for e in raw_engine if e in args.raw_engines}
-        res["raw_index"] = raw_done
-        res["raw_oxigraph"] = child("raw_oxigraph", str(data), str(workdir / f"raw-ox-{n}"))
+        res["ingest"] = child("ingest", str(docs), str(data), engine, str(passages))
+        save()
+        if "raw_oxigraph" not in out:  # the same quads whichever engine ingested them
+            log(f"[{n} docs, {engine}] raw pyoxigraph bulk load")
+            out["raw_oxigraph"] = child("raw_oxigraph", str(data), str(workdir / f"raw-ox-{n}"))
+            shutil.rmtree(workdir / f"raw-ox-{n}", ignore_errors=True)
+            save()
         log(f"[{n} docs, {engine}] queries")
         res["queries"] = child("queries", str(data), engine, str(args.count), str(args.seconds),
                                str(args.load_seconds), str(workdir / f"server-{n}-{engine}.log"))
-        out["engines"][engine] = res
-        for path in (workdir / f"raw-whoosh-{n}", workdir / f"raw-tantivy-{n}", workdir / f"raw-ox-{n}"):
-            shutil.rmtree(path, ignore_errors=True)
+        save()
         if not args.keep:
             shutil.rmtree(data, ignore_errors=True)
+    # The same passages whichever engine ingested them: each raw baseline runs once per size.
+    for raw in sorted(args.raw_engines, key=lambda e: e == "whoosh"):
+        log(f"[{n} docs] raw {raw} indexing")
+        out["raw_index"][raw] = child(f"raw_{raw}", str(passages), str(workdir / f"raw-{raw}-{n}"))
+        shutil.rmtree(workdir / f"raw-{raw}-{n}", ignore_errors=True)
+        save()
     if not args.keep:
         shutil.rmtree(docs, ignore_errors=True)
     return out
@@ -500,11 +509,13 @@ def render(results: dict[str, Any]) -> str:
               "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size in results["sizes"]:
         for engine, r in size["engines"].items():
+            if "ingest" not in r:
+                continue
             ing, ph = r["ingest"], r["ingest"]["phases_s"]
-            raw = r["raw_index"]
+            raw = size.get("raw_index") or r.get("raw_index") or {}
             raw_s = " / ".join(f"{raw[e]['seconds']:.2f}" if e in raw else "–" for e in ("whoosh", "tantivy"))
             same = raw.get(engine, {}).get("seconds")
-            ox = r["raw_oxigraph"]
+            ox = size.get("raw_oxigraph") or r.get("raw_oxigraph") or {"seconds": float("nan"), "quads": 0}
             lines.append(
                 f"| {size['documents']} | {engine} | {ing['docs_per_s']:.1f} | {ing['wall_s']:.1f} | {ph.get('read', 0):.1f} | "
                 f"{ph.get('extract', 0):.1f} | {ph.get('graph', 0):.1f} | {ph.get('index', 0):.1f} | {ing['triples']:,} | "
@@ -523,6 +534,8 @@ def render(results: dict[str, Any]) -> str:
               "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for size in results["sizes"]:
         for engine, r in size["engines"].items():
+            if "queries" not in r:
+                continue
             qr = r["queries"]
             off, on = qr["http"].get("no cache", {}), qr["http"].get("cache", {})
             for name, h in off.items():
@@ -538,7 +551,7 @@ def render(results: dict[str, Any]) -> str:
               "|---|---|---|---|---|---|---|---|---|"]
     for size in results["sizes"]:
         for engine, r in size["engines"].items():
-            for mode, routes in r["queries"]["concurrency"].items():
+            for mode, routes in r.get("queries", {}).get("concurrency", {}).items():
                 for name, c in routes.items():
                     if c.get("skipped"):
                         lines.append(f"| {size['documents']} | {engine} | {mode} | {name} | skipped: {c['skipped']} | | | | |")
@@ -548,7 +561,7 @@ def render(results: dict[str, Any]) -> str:
     lines += ["", "Server peak RSS while serving (VmHWM): " + "; ".join(
         f"{s['documents']} docs {e} ({mode}): {mb or 0:.0f} MB"
         for s in results["sizes"] for e, r in s["engines"].items()
-        for mode, mb in r["queries"].get("server_peak_rss_mb", {}).items()) + ".", ""]
+        for mode, mb in r.get("queries", {}).get("server_peak_rss_mb", {}).items()) + ".", ""]
     return "\n".join(lines) + "\n"
 
 
@@ -566,9 +579,13 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep scaled documents and data dirs")
     parser.add_argument("--raw-engines", nargs="*", default=["whoosh", "tantivy"], choices=["whoosh", "tantivy"],
                         help="raw indexing baselines to run (raw whoosh takes about a quarter of our ingest time)")
+    parser.add_argument("--render", type=Path, help="print the tables of a results.json (a stopped run's too) and exit")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
+    if args.render:
+        print(render(json.loads(args.render.read_text())))
+        return
     if args.child:
         mode, rest = args.child[0], args.child[1:]
         steps = {"ingest": step_ingest, "raw_whoosh": step_raw_whoosh, "raw_tantivy": step_raw_tantivy,
@@ -583,9 +600,16 @@ def main() -> None:
     if not args.no_cold:
         log("sample corpus, cold command")
         results["cold_ingest"] = cold_corpus_ingest(args.workdir)
+    partial = args.workdir / "results.json"
+
+    def save() -> None:
+        partial.write_text(json.dumps(results, indent=1, default=str))
+
     for n in args.docs:
-        results["sizes"].append(run_size(n, args.engines, args.workdir, args))
-    (args.workdir / "results.json").write_text(json.dumps(results, indent=1, default=str))
+        size: dict[str, Any] = {}
+        results["sizes"].append(size)
+        run_size(n, args.engines, args.workdir, args, save=save, out=size)
+    save()
     text = render(results)
     if args.no_append:
         print(text)
