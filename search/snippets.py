@@ -6,6 +6,7 @@ for regex/prefix queries).
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -43,10 +44,11 @@ def make_snippet(text: str, wanted: HighlightTerms, max_chars: int = SNIPPET_CHA
 
 def matched_spans(text: str, wanted: HighlightTerms) -> list[tuple[int, int]]:
     """(start, end) of each word of `text` whose indexed term `wanted` matches. The same
-    tokens as the index (`stem_tokens`), but each distinct word is stemmed and tested once."""
+    tokens as the index (`stem_tokens`), but each distinct word is stemmed and tested once,
+    and only words that can match are looked at (`candidate_words`)."""
     verdicts = wanted.verdicts
     spans = []
-    for match in TOKEN_RE.finditer(text):
+    for match in candidate_words(wanted).finditer(text):
         word = match.group()
         hit = verdicts.get(word)
         if hit is None:
@@ -55,6 +57,28 @@ def matched_spans(text: str, wanted: HighlightTerms) -> list[tuple[int, int]]:
         if hit:
             spans.append(match.span())
     return spans
+
+
+def candidate_words(wanted: HighlightTerms) -> re.Pattern:
+    """A pattern finding the tokens of a text that may match `wanted`: those whose first letter
+    is the first letter of a wanted term or prefix (any case).
+
+    The English stemmer only rewrites the ends of words, so a word's stem starts with the
+    word's own first letter, lowercased. Looking only at those words makes snippets of long
+    report sections several times cheaper. Wildcard patterns can match any word: then every token."""
+    if wanted.patterns or not (wanted.terms or wanted.prefixes):
+        return TOKEN_RE
+    letters = sorted({t[0] for t in wanted.terms if t} | {p[0] for p in wanted.prefixes if p})
+    if not letters:
+        return TOKEN_RE
+    return _candidate_pattern("".join(letters))
+
+
+@functools.lru_cache(maxsize=1024)
+def _candidate_pattern(letters: str) -> re.Pattern:
+    # IGNORECASE matches a letter's other cases (and the few non-ASCII letters that lowercase to
+    # an ASCII one); a word it takes in wrongly is only tested and rejected.
+    return re.compile(rf"(?<![^\W_])[{re.escape(letters)}][^\W_]*", re.IGNORECASE)
 
 
 def snippet_text(snippet_html: str) -> str:
