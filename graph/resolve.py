@@ -96,7 +96,7 @@ class PeopleIndex:
         from graph.vocab import sparql_prefixes
 
         def rows(body: str) -> list[tuple[str, ...]]:
-            return [tuple(str(v) for v in row) for row in store.query(sparql_prefixes() + body)]
+            return store.select(sparql_prefixes() + body)
 
         councillors = rows("""SELECT DISTINCT ?p WHERE {
             ?p cg:honorific ?h . FILTER(LCASE(STR(?h)) IN ("councillor", "cllr")) }""")

@@ -16,10 +16,7 @@ import io
 from pathlib import Path
 
 import pyoxigraph
-import requests
-from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, URIRef
-from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
 from rdflib.query import Result
 
 from graph.vocab import PREFIXES
@@ -59,18 +56,33 @@ def _ntriples(graph: Graph) -> str:
 class GraphStore:
     """An rdflib Dataset over Oxigraph (embedded) or a SPARQL 1.1 endpoint (remote)."""
 
-    def __init__(self, dataset: Dataset, *, ox: pyoxigraph.Store | None = None, query_endpoint: str | None = None,
+    def __init__(self, dataset: Dataset | None, *, ox: pyoxigraph.Store | None = None, query_endpoint: str | None = None,
                  update_endpoint: str | None = None, graph_store_endpoint: str | None = None,
                  read_only: bool = False) -> None:
-        self.dataset = dataset
+        self._dataset = dataset
         self._ox = ox
         self._query_endpoint = query_endpoint
         self._update_endpoint = update_endpoint
         self._graph_store_endpoint = graph_store_endpoint
         self.read_only = read_only
         self._merged: bool | None = None if ox is not None else False
-        for prefix, iri in PREFIXES.items():
-            dataset.bind(prefix, iri)
+        if dataset is not None:
+            for prefix, iri in PREFIXES.items():
+                dataset.bind(prefix, iri)
+
+    @property
+    def dataset(self) -> Dataset:
+        """The rdflib Dataset view. Embedded, it is built on first use: oxrdflib brings rdflib's
+        SPARQL engine, about a third of a second to import, and ingest and the API never need it."""
+        if self._dataset is None:
+            from oxrdflib import OxigraphStore
+
+            if self._ox is None:
+                raise StoreError("the store is closed")
+            self._dataset = Dataset(store=OxigraphStore(store=self._ox))
+            for prefix, iri in PREFIXES.items():
+                self._dataset.bind(prefix, iri)
+        return self._dataset
 
     # --- opening -----------------------------------------------------------------
     @classmethod
@@ -82,18 +94,19 @@ class GraphStore:
         else:
             path.mkdir(parents=True, exist_ok=True)
             ox = pyoxigraph.Store(str(path))
-        return cls(Dataset(store=OxigraphStore(store=ox)), ox=ox, read_only=read_only)
+        return cls(None, ox=ox, read_only=read_only)
 
     @classmethod
     def memory(cls) -> "GraphStore":
         """An in-memory embedded store (tests, one-off builds)."""
-        ox = pyoxigraph.Store()
-        return cls(Dataset(store=OxigraphStore(store=ox)), ox=ox)
+        return cls(None, ox=pyoxigraph.Store())
 
     @classmethod
     def remote(cls, query_endpoint: str, update_endpoint: str | None = None, *,
                graph_store_endpoint: str | None = None) -> "GraphStore":
         """A SPARQL 1.1 endpoint (query, update, and optionally the Graph Store Protocol)."""
+        from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
         sparql_store = SPARQLUpdateStore(query_endpoint=query_endpoint, update_endpoint=update_endpoint or query_endpoint,
                                          context_aware=True, node_to_sparql=_node_to_sparql)
         return cls(Dataset(store=sparql_store), query_endpoint=query_endpoint,
@@ -128,7 +141,7 @@ class GraphStore:
                                 f"INSERT DATA {{ GRAPH <{graph_iri}> {{ {body} }} }} ; {_COPY_TO_MERGED.format(g=graph_iri)}")
             return
         if self._graph_store_endpoint:
-            response = requests.put(self._graph_store_endpoint, params={"graph": str(graph_iri)}, data=body.encode(),
+            response = _http().put(self._graph_store_endpoint, params={"graph": str(graph_iri)}, data=body.encode(),
                                     headers={"Content-Type": "application/n-triples"}, timeout=120)
             _raise_for(response, "graph store PUT")
             return
@@ -140,7 +153,7 @@ class GraphStore:
         if self._ox is not None:
             self._ox.update(f"{_UNMERGE.format(g=graph_iri)} ; DROP SILENT GRAPH <{graph_iri}>")
         elif self._graph_store_endpoint:
-            response = requests.delete(self._graph_store_endpoint, params={"graph": str(graph_iri)}, timeout=60)
+            response = _http().delete(self._graph_store_endpoint, params={"graph": str(graph_iri)}, timeout=60)
             if response.status_code != 404:
                 _raise_for(response, "graph store DELETE")
         else:
@@ -152,7 +165,7 @@ class GraphStore:
         if self._ox is not None:
             self._ox.update(sparql_update)
             return
-        response = requests.post(self._update_endpoint, data={"update": sparql_update}, timeout=120)  # type: ignore[arg-type]
+        response = _http().post(self._update_endpoint, data={"update": sparql_update}, timeout=120)  # type: ignore[arg-type]
         _raise_for(response, "SPARQL update")
 
     def _check_writable(self) -> None:
@@ -199,12 +212,25 @@ class GraphStore:
                 raise StoreError(str(exc)) from exc
         return self._remote_query(sparql, union_default_graph)
 
+    def select(self, sparql: str, *, union_default_graph: bool = True) -> list[tuple[str | None, ...]]:
+        """A SELECT's rows as tuples of term texts (the IRI or the literal's lexical form; None when
+        unbound). Embedded, read straight from pyoxigraph, without rdflib terms in between."""
+        if self._ox is not None:
+            try:
+                solutions = self._ox.query(sparql, use_default_graph_as_union=self.uses_union(union_default_graph))
+            except SyntaxError as exc:
+                raise StoreError(str(exc)) from exc
+            width = range(len(solutions.variables))
+            return [tuple(None if row[i] is None else row[i].value for i in width) for row in solutions]
+        return [tuple(None if v is None else str(v) for v in row)
+                for row in self.query(sparql, union_default_graph=union_default_graph)]
+
     def _remote_query(self, sparql: str, union_default_graph: bool) -> Result:
         if self._query_endpoint is None:
             raise StoreError("the store is closed")
         params = {"union-default-graph": ""} if union_default_graph else {}
         headers = {"Accept": "application/sparql-results+json, application/n-triples;q=0.9"}
-        response = requests.post(self._query_endpoint, params=params, data={"query": sparql},  # type: ignore[arg-type]
+        response = _http().post(self._query_endpoint, params=params, data={"query": sparql},  # type: ignore[arg-type]
                                  headers=headers, timeout=120)
         _raise_for(response, "SPARQL query")
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
@@ -276,7 +302,8 @@ class GraphStore:
         # RocksDB's lock goes only when the last reference to the pyoxigraph store does: drop
         # the one inside the rdflib Dataset too, so the same process can reopen the store.
         try:
-            self.dataset.store.close()
+            if self._dataset is not None:
+                self._dataset.store.close()
         except (AttributeError, NameError):
             pass  # already closed
         self._query_endpoint = self._update_endpoint = self._graph_store_endpoint = None
@@ -291,7 +318,14 @@ def _in_graph(ntriples: str, graph_iri: str) -> str:
     return "".join(line[:-1] + tail for line in lines if line and not line.startswith("#"))  # [:-1]: the "."
 
 
-def _raise_for(response: requests.Response, what: str) -> None:
+def _http():  # noqa: ANN202
+    """The requests module, imported on first use: only remote stores speak HTTP (~0.1 s to import)."""
+    import requests
+
+    return requests
+
+
+def _raise_for(response: "requests.Response", what: str) -> None:  # noqa: F821
     if response.status_code >= 400:
         raise StoreError(f"{what} failed: HTTP {response.status_code}: {response.text[:500]}")
 

@@ -45,6 +45,17 @@ def test_query_kinds_and_merged_default_graph(tmp_path):
     store.close()
 
 
+def test_select_gives_term_texts_as_query_does(tmp_path):
+    store = GraphStore.open(tmp_path / "g")
+    store.replace_graph(G1, graph("a", "b"))
+    sparql = f"SELECT ?s ?o ?missing WHERE {{ ?s <{P}> ?o OPTIONAL {{ ?s <{P}x> ?missing }} }} ORDER BY ?o"
+    assert store.select(sparql) == [(str(S), "a", None), (str(S), "b", None)]
+    assert store.select(sparql) == [tuple(None if v is None else str(v) for v in row) for row in store.query(sparql)]
+    with pytest.raises(StoreError):
+        store.select("SELEC nonsense")
+    store.close()
+
+
 def test_a_triple_stated_by_many_documents_is_answered_once(tmp_path):
     """Oxigraph's union default graph is a bag; the store's merged default graph is a set."""
     store = GraphStore.open(tmp_path / "g")
