@@ -54,3 +54,36 @@ def test_fast_writer_writes_the_same_postings_and_statistics(tmp_path):
     whooshs = _dump(_write(tmp_path / "plain", SegmentWriter))
     assert len(ours) > 100
     assert ours == whooshs
+
+
+def _merged(path, writer_class) -> windex.Index:
+    """Three segments (one with deletions), then one commit adding documents and merging them all."""
+    from whoosh.writing import OPTIMIZE
+
+    rng = random.Random(5)
+    path.mkdir()
+    ix = windex.create_in(str(path), whoosh_schema())
+    for d in range(3):
+        writer = SegmentWriter(ix)
+        for p in _passages(f"doc-{d}.txt", 50, rng):
+            values = passage_fields(p)
+            values["entity"] = " ".join(values["entity"])
+            writer.add_document(**values)
+        writer.commit(merge=False)
+    writer = writer_class(ix)
+    writer.delete_by_term("document", "doc-1.txt")
+    for p in _passages("doc-new.txt", 40, rng):
+        values = passage_fields(p)
+        values["entity"] = " ".join(values["entity"])
+        writer.add_document(**values)
+    writer.commit(mergetype=OPTIMIZE)
+    return ix
+
+
+def test_streamed_merge_writes_what_whoosh_merge_writes(tmp_path):
+    ours, whooshs = _merged(tmp_path / "fast", FastSegmentWriter), _merged(tmp_path / "plain", SegmentWriter)
+    assert len(ours._read_toc().segments) == 1 == len(whooshs._read_toc().segments)
+    assert ours.doc_count() == 140
+    with ours.searcher() as a, whooshs.searcher() as b:
+        assert list(a.reader().all_stored_fields()) == list(b.reader().all_stored_fields())
+    assert _dump(ours) == _dump(whooshs)
