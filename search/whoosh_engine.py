@@ -491,7 +491,10 @@ class WhooshIndex(EngineIndex):
             self._column_cache = (stamp, merged)
         return merged
     def _stored(self, address: int) -> dict[str, Any]:
-        return self._searcher().stored_fields(address)
+        # The searcher that ranked the row (this thread's): a docnum means nothing in another
+        # commit's searcher, and checking the index for a commit per hit read its directory each time.
+        searcher = getattr(self._local, "searcher", None) or self._searcher()
+        return searcher.stored_fields(address)
 
     def _vocabulary(self, prefix: str) -> Iterable[tuple[str, int]]:
         words, frequencies = self._spelling()

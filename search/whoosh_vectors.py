@@ -93,6 +93,9 @@ class PostingsCache:
         return None if hit is None else hit[0]
 
 
+_ABSENT = _Postings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), np.empty(0, dtype=np.int64))
+
+
 def _decode_postings(reader, field: str, text: bytes, with_positions: bool) -> _Postings:
     """All postings of one term in one segment, block by block with whoosh's own decoders."""
     matcher = reader.postings(field, text)
@@ -152,13 +155,15 @@ class VectorSearcher:
         btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
         ids, weights, positions = [], [], []
         for reader, offset, segment in self.leaves:
-            if (field, btext) not in reader:
-                continue
+            # The cache first: asking the segment whether it has the term is a hash lookup in
+            # its terms file (file reads), once per segment and term. Absent terms are cached too.
             key = (segment, field, btext, with_positions)
             item = self.cache.lookup(key)
             if item is None:
-                item = _decode_postings(reader, field, btext, with_positions)
-                self.cache.put(key, item, item.nbytes)
+                item = _decode_postings(reader, field, btext, with_positions) if (field, btext) in reader else _ABSENT
+                self.cache.put(key, item, item.nbytes + 100)
+            if not len(item.ids):
+                continue
             ids.append(item.ids + offset)
             weights.append(item.weights)
             if with_positions:
