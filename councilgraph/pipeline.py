@@ -535,7 +535,7 @@ def _committee_councils(store) -> dict[str, set[str]]:
     from graph.vocab import sparql_prefixes
 
     def rows(body: str) -> list[tuple[str, str]]:
-        return [(a, b) for a, b in store.select(sparql_prefixes() + body)]
+        return store.select(sparql_prefixes() + body)
 
     # Three DISTINCT queries rather than one join: a committee named in many documents has its
     # labels and its council once per document graph, and joined those would multiply.

@@ -73,7 +73,7 @@ class GraphStore:
     @property
     def dataset(self) -> Dataset:
         """The rdflib Dataset view. Embedded, it is built on first use: oxrdflib brings rdflib's
-        SPARQL engine, about a third of a second to import, and ingest and the API never need it."""
+        SPARQL engine, about a third of a second to import, which ingest never needs."""
         if self._dataset is None:
             from oxrdflib import OxigraphStore
 

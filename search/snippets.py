@@ -66,10 +66,8 @@ def candidate_words(wanted: HighlightTerms) -> re.Pattern:
     The English stemmer only rewrites the ends of words, so a word's stem starts with the
     word's own first letter, lowercased. Looking only at those words makes snippets of long
     report sections several times cheaper. Wildcard patterns can match any word: then every token."""
-    if wanted.patterns or not (wanted.terms or wanted.prefixes):
-        return TOKEN_RE
     letters = sorted({t[0] for t in wanted.terms if t} | {p[0] for p in wanted.prefixes if p})
-    if not letters:
+    if wanted.patterns or not letters:
         return TOKEN_RE
     return _candidate_pattern("".join(letters))
 

@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 from whoosh import fields, index
@@ -261,6 +261,61 @@ def whoosh_schema() -> fields.Schema:
     )
 
 
+class _PerSegment:
+    """A value made of one part per segment, remade when the set of segments changes.
+
+    Segments never change once written (deletions live in the TOC), so a part is read once per
+    segment and kept while the segment stays; a commit only reads the new segments' parts."""
+
+    def __init__(self, read_part: Callable[[Any], Any], combine: Callable[[list], Any]) -> None:
+        self._read_part, self._combine = read_part, combine
+        self._lock = threading.Lock()
+        self._parts: dict[str, Any] = {}
+        self._built: tuple[tuple, Any] | None = None
+
+    def get(self, leaves) -> Any:
+        """The value for these leaves (``_leaves`` of a reader)."""
+        stamp = tuple(seg for _, _, seg in leaves)
+        built = self._built
+        if built is not None and built[0] == stamp:
+            return built[1]
+        with self._lock:
+            parts = {}
+            for reader, _, seg in leaves:
+                part = self._parts.get(seg)
+                parts[seg] = part if part is not None else self._read_part(reader)
+            self._parts = parts
+            value = self._combine([parts[seg] for seg in stamp])
+            self._built = (stamp, value)
+        return value
+
+
+def _column_part(reader) -> dict[str, list]:
+    return {field: list(reader.column_reader(field)) if reader.has_column(field) else [None] * reader.doc_count_all()
+            for field in _COLUMNS}
+
+
+def _joined_columns(parts: list[dict[str, list]]) -> dict[str, list]:
+    merged: dict[str, list] = {field: [] for field in _COLUMNS}
+    for part in parts:
+        for field in _COLUMNS:
+            merged[field].extend(part[field])
+    return merged
+
+
+def _spelling_part(reader) -> dict[str, int]:
+    return {(t.decode("utf-8") if isinstance(t, bytes) else t): info.doc_frequency()
+            for t, info in reader.iter_field("spell")}
+
+
+def _joined_spelling(parts: list[dict[str, int]]) -> tuple[list[str], list[int]]:
+    counts: Counter = Counter()
+    for part in parts:
+        counts.update(part)
+    ordered = sorted(counts)
+    return ordered, [counts[w] for w in ordered]
+
+
 class WhooshIndex(EngineIndex):
     """A whoosh index in a directory; one cached searcher per thread, refreshed on change."""
 
@@ -279,13 +334,10 @@ class WhooshIndex(EngineIndex):
         else:
             self._ix = storage.create_index(whoosh_schema())
         self._local = threading.local()
-        self._column_lock = threading.Lock()
-        self._column_cache: tuple[tuple, dict[str, list]] | None = None
-        self._segment_columns: dict[str, dict[str, list]] = {}
+        self._column_values = _PerSegment(_column_part, _joined_columns)
         self._postings = PostingsCache()
         self._array_cache: _Columns | None = None
-        self._spelling_cache: tuple[tuple, tuple[list[str], list[int]]] | None = None
-        self._segment_spelling: dict[str, dict[str, int]] = {}
+        self._spelling_words = _PerSegment(_spelling_part, _joined_spelling)
 
     # --- writing ---------------------------------------------------------------------
     def replace_documents(self, passages: dict[str, list[IndexedPassage]]) -> None:
@@ -469,27 +521,9 @@ class WhooshIndex(EngineIndex):
 
     def _columns(self, searcher: Searcher) -> dict[str, list]:
         """Per-docnum values of the sortable columns (key, day and the facet fields), read
-        once per set of segments and shared by every thread. Segments never change once
-        written (deletions live in the TOC), so a commit only re-reads new segments."""
-        leaves = _leaves(searcher.reader())
-        stamp = tuple(seg for _, _, seg in leaves)
-        cached = self._column_cache
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        with self._column_lock:
-            merged: dict[str, list] = {field: [] for field in _COLUMNS}
-            per_segment: dict[str, dict[str, list]] = {}
-            for reader, _, seg in leaves:
-                values = self._segment_columns.get(seg)
-                if values is None:
-                    values = {field: list(reader.column_reader(field)) if reader.has_column(field)
-                              else [None] * reader.doc_count_all() for field in _COLUMNS}
-                per_segment[seg] = values
-                for field in _COLUMNS:
-                    merged[field].extend(values[field])
-            self._segment_columns = per_segment
-            self._column_cache = (stamp, merged)
-        return merged
+        once per segment and shared by every thread."""
+        return self._column_values.get(_leaves(searcher.reader()))
+
     def _stored(self, address: int) -> dict[str, Any]:
         # The searcher that ranked the row (this thread's): a docnum means nothing in another
         # commit's searcher, and checking the index for a commit per hit read its directory each time.
@@ -506,27 +540,7 @@ class WhooshIndex(EngineIndex):
     def _spelling(self) -> tuple[list[str], list[int]]:
         """The "did you mean" vocabulary (unstemmed words, sorted) and document frequencies.
 
-        Read once per set of segments, each segment's terms in one sequential pass: asking
-        whoosh's multi-segment reader for a prefix looks every word up again in every segment,
-        which took most of the time of a search that found nothing."""
-        searcher = self._searcher()
-        leaves = _leaves(searcher.reader())
-        stamp = tuple(seg for _, _, seg in leaves)
-        cached = self._spelling_cache
-        if cached is not None and cached[0] == stamp:
-            return cached[1]
-        with self._column_lock:
-            counts: Counter = Counter()
-            per_segment: dict[str, dict[str, int]] = {}
-            for reader, _, seg in leaves:
-                words = self._segment_spelling.get(seg)
-                if words is None:
-                    words = {(t.decode("utf-8") if isinstance(t, bytes) else t): info.doc_frequency()
-                             for t, info in reader.iter_field("spell")}
-                per_segment[seg] = words
-                counts.update(words)
-            self._segment_spelling = per_segment
-            ordered = sorted(counts)
-            built = (ordered, [counts[w] for w in ordered])
-            self._spelling_cache = (stamp, built)
-        return built
+        Read once per segment, its terms in one sequential pass: asking whoosh's multi-segment
+        reader for a prefix looks every word up again in every segment, which took most of the
+        time of a search that found nothing."""
+        return self._spelling_words.get(_leaves(self._searcher().reader()))
