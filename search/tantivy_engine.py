@@ -133,11 +133,14 @@ class TantivyIndex(EngineIndex):
         return doc
 
     # --- reading ---------------------------------------------------------------------
-    def _stamp(self) -> int:
+    def _stamp(self) -> tuple[int, int, int]:
+        """meta.json's identity: tantivy replaces it by rename on each commit (a new inode), and two
+        commits can share one mtime tick, so the time alone missed the second (a flaky test)."""
         try:
-            return os.stat(self._meta_path).st_mtime_ns
+            st = os.stat(self._meta_path)
         except FileNotFoundError:
-            return 0
+            return (0, 0, 0)
+        return (st.st_mtime_ns, st.st_ino, st.st_size)
 
     def _searcher(self) -> tantivy.Searcher:
         """A searcher on the latest commit: reload when meta.json changed (one stat per query),
