@@ -167,24 +167,46 @@ def fact_pattern(path: FactPath) -> str:
     return " ".join(patterns)
 
 
-def _walk(ox: "pyoxigraph.Store", graph: "pyoxigraph.NamedNode", path: tuple, reached: dict[tuple, list]) -> list:
-    """The nodes a fact path reaches inside one graph, by index lookups.
+class _Step:
+    """A node of the fact paths' trie: one step, the facts that end on it, the steps after it."""
 
-    ``reached`` maps path prefixes to the nodes they reach (seeded with ``(): [subject]``), so
-    facts sharing a prefix (the lead inspector's association, the school) walk it once."""
-    nodes = reached.get(path)
-    if nodes is not None:
-        return nodes
-    *head, step = path
-    nodes = _walk(ox, graph, tuple(head), reached)
-    if nodes:
-        if isinstance(step, tuple):
-            predicate, obj = step
-            nodes = [n for n in nodes if next(ox.quads_for_pattern(n, predicate, obj, graph), None) is not None]
+    __slots__ = ("predicate", "having", "facts", "next")
+
+    def __init__(self, step: Any):
+        having = isinstance(step, Having)
+        self.predicate = pyoxigraph.NamedNode(str(step[0] if having else step)) if step is not None else None
+        self.having = pyoxigraph.NamedNode(str(step[1])) if having else None  # keep nodes with this object
+        self.facts: list[str] = []
+        self.next: dict[Any, _Step] = {}
+
+
+def _trie(facts: dict[str, FactPath]) -> _Step:
+    """The fact paths as a trie, so facts sharing a prefix (the lead inspector's association,
+    the school) walk it once."""
+    root = _Step(None)
+    for name, path in facts.items():
+        node = root
+        for step in path:
+            node = node.next.setdefault(step, _Step(step))
+        node.facts.append(name)
+    return root
+
+
+def _walk(ox: "pyoxigraph.Store", graph: "pyoxigraph.NamedNode", nodes: list, at: _Step,
+          out: dict[str, set]) -> None:
+    """Walk the trie below ``at`` from ``nodes`` inside one graph by index lookups, adding each
+    fact's values to ``out``."""
+    for step in at.next.values():
+        if step.having is not None:
+            reached = [n for n in nodes if next(ox.quads_for_pattern(n, step.predicate, step.having, graph), None) is not None]
         else:
-            nodes = [q.object for n in nodes for q in ox.quads_for_pattern(n, step, None, graph)]
-    reached[path] = nodes
-    return nodes
+            reached = [q.object for n in nodes for q in ox.quads_for_pattern(n, step.predicate, None, graph)]
+        if not reached:
+            continue
+        for name in step.facts:
+            out[name].update(_ox_value(n) for n in reached)
+        if step.next:
+            _walk(ox, graph, [n for n in reached if not isinstance(n, pyoxigraph.Literal)], step, out)
 
 
 def _date_patterns(subject: str, predicate: str, date_from: str | None, date_to: str | None) -> list[str]:
@@ -220,16 +242,9 @@ def facts_of(store: GraphStore, described: list[tuple[str, str]], facts: dict[st
     out: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     ox = getattr(store, "_ox", None)
     if ox is not None:
-        paths = {name: tuple(pyoxigraph.NamedNode(str(step)) if not isinstance(step, Having)
-                             else (pyoxigraph.NamedNode(str(step[0])), pyoxigraph.NamedNode(str(step[1])))
-                             for step in path) for name, path in facts.items()}
+        root = _trie(facts)
         for subject, graph in described:
-            reached: dict[tuple, list] = {(): [pyoxigraph.NamedNode(subject)]}
-            g_node = pyoxigraph.NamedNode(graph)
-            for name, path in paths.items():
-                nodes = _walk(ox, g_node, path, reached)
-                if nodes:
-                    out[subject][name].update(_ox_value(n) for n in nodes)
+            _walk(ox, pyoxigraph.NamedNode(graph), [pyoxigraph.NamedNode(subject)], root, out[subject])
         return {subject: {k: sorted(v, key=str) for k, v in by_fact.items()} for subject, by_fact in out.items()}
     for i in range(0, len(described), batch):
         values = " ".join(f"({_iri(s)} {_iri(g)})" for s, g in described[i:i + batch])
