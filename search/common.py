@@ -51,8 +51,9 @@ def passage_fields(p: IndexedPassage) -> dict[str, Any]:
 class Ranked:
     """One match in engine order: `order` sorts ascending the way the engine ranked it.
     `key` may be None until it is needed to break a tie (see `EngineIndex._fill_keys`).
-    `settled`: the engine already broke ties by key, so its first n rows are the first n in
-    (order, key) order and no tie group needs fetching whole."""
+    `settled`: the engine already broke ties in a fixed order of its own (whoosh: by key;
+    tantivy: by index order), so its first n rows are the first n of one total order and no
+    tie group needs fetching whole."""
 
     order: Any
     key: str | None
@@ -123,13 +124,14 @@ class EngineIndex(ABC):
     def _page(self, compiled: Any, sort: str, offset: int, size: int, rows: list[Ranked], total: int) -> list[Ranked]:
         """Rows offset..offset+size in (engine order, key) order, stable across pages.
 
-        Engines break ties their own way, so when the row past the page ties with the page's
-        last row the whole tie group is fetched (growing n) and ties are ordered by key. Keys
-        are read only for rows that tie with a neighbour."""
+        Rows the engine settled are already in that order. Otherwise, when the row past the
+        page ties with the page's last row the whole tie group is fetched (growing n) and ties
+        are ordered by key. Keys are read only for rows that tie with a neighbour."""
         needed = offset + size
+        if rows and rows[-1].settled:
+            return rows[offset:needed]
         n = needed + 1
-        settled = bool(rows) and rows[-1].settled
-        while not settled and len(rows) == n and rows[-1].order == rows[needed - 1].order:
+        while len(rows) == n and rows[-1].order == rows[needed - 1].order:
             n = min(n * 4, total + 1)
             rows = self._ranked(compiled, sort, n)[0]
         tied = [row for i, row in enumerate(rows) if row.key is None and (

@@ -11,6 +11,7 @@ import os
 import re
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -24,10 +25,13 @@ from search.query import Request, wildcard_regex
 
 WRITER_HEAP_BYTES = 64_000_000
 WRITER_LOCK_TIMEOUT = 60.0
-MAX_CACHED_KEYS = 1_000_000  # passage keys kept for tie-breaks (about 100 MB at most)
 MAX_PREFIX_TERMS = 1024  # a prefix expanding to more terms than this becomes a regex query
+FACET_THREADS = 4  # facet counts run beside the ranking (tantivy releases the GIL)
 _RAW_FIELDS = ("key", "document", "kind", "committee_id", "council_id", "year", "entity")
 _FAST_FIELDS = {"key", "document", "kind", "committee_id", "year"}  # sorting, facets, documents()
+
+
+_FACET_AGGREGATION = {name: {"terms": {"field": field, "size": 100_000}} for name, field in FACET_FIELDS.items()}
 
 
 def tantivy_schema() -> tantivy.Schema:
@@ -76,8 +80,7 @@ class TantivyIndex(EngineIndex):
         self._ix.register_tokenizer(WORDS_TOKENIZER, _analyzer(stem=False))
         self._meta_stamp = self._stamp()
         self._lock = threading.Lock()
-        self._keys: dict[tuple[int, int], str] = {}  # (segment, doc) -> key, for tie-breaks
-        self._keys_stamp = self._meta_stamp
+        self._pool: tuple[int, ThreadPoolExecutor] | None = None
 
     # --- writing ---------------------------------------------------------------------
     def _writer(self):
@@ -163,7 +166,10 @@ class TantivyIndex(EngineIndex):
         return self._searcher().num_docs
 
     def close(self) -> None:
-        pass  # tantivy releases its files when the Index is garbage-collected
+        """Stop the facet threads; tantivy releases its files when the Index is garbage-collected."""
+        pool, self._pool = self._pool, None
+        if pool is not None and pool[0] == os.getpid():
+            pool[1].shutdown(wait=False)
 
     # --- engine primitives ------------------------------------------------------------
     def _compile(self, request: Request) -> tantivy.Query:
@@ -244,8 +250,20 @@ class TantivyIndex(EngineIndex):
         return tantivy.Query.boolean_query(
             [(tantivy.Occur.Should, tantivy.Query.term_query(self._schema, field, t)) for t in terms])
 
+    def _facet_pool(self) -> ThreadPoolExecutor:
+        """Threads for facet counting, made in the process that uses them (a server forks workers)."""
+        pid = os.getpid()
+        if self._pool is None or self._pool[0] != pid:
+            with self._lock:
+                if self._pool is None or self._pool[0] != pid:
+                    self._pool = (pid, ThreadPoolExecutor(FACET_THREADS, thread_name_prefix="tantivy-facets"))
+        return self._pool[1]
+
     def _ranked(self, compiled, sort: str, n: int, with_facets: bool = False):
         searcher = self._searcher()
+        # Counting facets is a second pass over every match, as long as the ranking itself; run
+        # beside it they cost the time of one (school improvement at 10,000 documents: 11.5 -> 5.9 ms).
+        pending = self._facet_pool().submit(searcher.aggregate, compiled, _FACET_AGGREGATION) if with_facets else None
         if sort == "relevance":
             result = searcher.search(compiled, limit=n, count=True)
         elif sort == "key":
@@ -253,36 +271,22 @@ class TantivyIndex(EngineIndex):
         else:
             order = tantivy.Order.Desc if sort == "-date" else tantivy.Order.Asc
             result = searcher.search(compiled, limit=n, count=True, order_by_field="day", order=order)
-        # No stored-document read per row: keys are read only for rows that tie (_fill_keys).
+        # Ties are left in tantivy's order (score, then index order: one total order per commit,
+        # so pages stay stable and disjoint). Ordering them by key meant fetching the whole tie
+        # group: at 10,000 scaled documents 5,000 passages tied for first place, and a search
+        # took 60 ms instead of 12.
         if sort == "relevance":
-            rows = [Ranked(-value, None, address, value) for value, address in result.hits]
+            rows = [Ranked(-value, None, address, value, settled=True) for value, address in result.hits]
         elif sort == "key":
-            rows = [Ranked(value, value, address, 0.0) for value, address in result.hits]
+            rows = [Ranked(value, value, address, 0.0, settled=True) for value, address in result.hits]
         else:
             sign = -1 if sort == "-date" else 1
-            rows = [Ranked(sign * value, None, address, 0.0) for value, address in result.hits]
+            rows = [Ranked(sign * value, None, address, 0.0, settled=True) for value, address in result.hits]
         facets = None
-        if with_facets:
-            agg = searcher.aggregate(compiled, {name: {"terms": {"field": field, "size": 100_000}}
-                                                for name, field in FACET_FIELDS.items()})
+        if pending is not None:
+            agg = pending.result()
             facets = {name: {b["key"]: b["doc_count"] for b in agg[name]["buckets"]} for name in FACET_FIELDS}
         return rows, result.count, facets
-
-    def _fill_keys(self, rows: list[Ranked]) -> None:
-        """Keys of tied rows. Each costs a stored-document read (~10 µs), and a large tie group
-        (boilerplate passages score alike) reads hundreds, so keys are kept per commit."""
-        searcher = self._searcher()
-        stamp = self._meta_stamp
-        if self._keys_stamp != stamp or len(self._keys) > MAX_CACHED_KEYS:
-            self._keys, self._keys_stamp = {}, stamp
-        keys = self._keys
-        for row in rows:
-            if row.key is None:
-                where = (row.address.segment_ord, row.address.doc)
-                key = keys.get(where)
-                if key is None:
-                    key = keys[where] = searcher.doc(row.address).get_first("key")
-                row.key = key
 
     def _stored(self, address: Any) -> dict[str, Any]:
         stored = {name: values[0] for name, values in self._searcher().doc(address).to_dict().items() if values}
