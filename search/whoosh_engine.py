@@ -168,6 +168,7 @@ class _Columns:
         self._columns = columns
         self._facets: dict[str, tuple[np.ndarray, list]] = {}
         self._key_rank: np.ndarray | None = None
+        self.field_lengths: dict[str, np.ndarray] = {}  # filled by VectorSearcher.field_lengths
         self._lock = threading.Lock()
 
     def facet_counts(self, field: str, ids: np.ndarray) -> dict[str, int]:
@@ -413,12 +414,12 @@ class WhooshIndex(EngineIndex):
         trees it does not evaluate (prefix, wildcard, fuzzy...) go through whoosh's matchers."""
         searcher = self._searcher()
         leaves = _leaves(searcher.reader())
+        arrays = self._arrays(searcher, leaves)
         try:
-            vectors = VectorSearcher(searcher, self._postings, leaves)
+            vectors = VectorSearcher(searcher, self._postings, leaves, arrays.field_lengths)
             hits = vectors.evaluate(compiled.tree)
         except Unsupported:
             return self._ranked_by_sets(compiled, sort, n, with_facets)
-        arrays = self._arrays(searcher, leaves)
         if len(hits.ids):
             live = arrays.live[hits.ids]
             if not live.all():

@@ -47,7 +47,8 @@ class Hits:
     scores: np.ndarray  # float64, same length
 
 
-_DENSE_UNION_FACTOR = 16  # union by counting when matches x this >= the docnum range
+_DENSE_UNION_FACTOR = 16  # unions and intersections by dense tables when matches x this >= the docnum range
+_SMALL_INTO_BIG = 8  # a union of two lists, one this many times longer: add the short into the long
 _EMPTY = Hits(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64))
 
 
@@ -138,7 +139,10 @@ def _decode_postings(reader, field: str, text: bytes, with_positions: bool) -> _
 class VectorSearcher:
     """Evaluates query trees over one whoosh searcher (one set of segments) with arrays."""
 
-    def __init__(self, searcher, cache: PostingsCache, leaves: list[tuple[Any, int, str]]):
+    def __init__(self, searcher, cache: PostingsCache, leaves: list[tuple[Any, int, str]],
+                 lengths: dict[str, np.ndarray] | None = None):
+        """``lengths``: field -> every document's length, shared by the searches of one set of
+        segments (joining the segments' columns cost 1.4 ms per search at 10,000 documents)."""
         weighting = searcher.weighting
         if type(weighting) is not BM25F:
             raise Unsupported("only whoosh's default BM25F weighting is evaluated with arrays")
@@ -147,7 +151,7 @@ class VectorSearcher:
         self.cache = cache
         self.leaves = leaves
         self.doc_count = searcher.doc_count_all()
-        self._lengths: dict[str, np.ndarray] = {}
+        self._lengths: dict[str, np.ndarray] = lengths if lengths is not None else {}
 
     # --- per-term arrays ----------------------------------------------------------------
     def postings(self, field: str, text: str | bytes, with_positions: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -278,25 +282,42 @@ class VectorSearcher:
             anchors = keys if anchors is None else _common_sorted(anchors, keys)
             if not len(anchors):
                 return _EMPTY
-        docs = np.unique(anchors >> _POSITION_BITS)
+        docs = anchors >> _POSITION_BITS  # ascending, so repeats sit side by side
+        docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]
         return _restrict(scored, docs)
 
 
 def _common_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Values in both ascending arrays (binary search of the shorter in the longer)."""
+    """Values in both ascending arrays, each free of repeats."""
     if len(a) > len(b):
         a, b = b, a
     if not len(a):
         return a
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = len(b) - 1
-    return a[b[at] == a]
+    if len(a) * _SMALL_INTO_BIG <= len(b):  # a few values: binary search each in the long array
+        at = np.searchsorted(b, a)
+        at[at == len(b)] = len(b) - 1
+        return a[b[at] == a]
+    # Two long arrays: a stable sort of both merges the two ascending runs in linear time, and
+    # a value in both lands twice in a row (school's and improvement's positions at 10,000
+    # documents, 830k and 490k: 16.6 -> 3.0 ms).
+    both = np.concatenate([a, b])
+    both.sort(kind="stable")
+    return both[1:][both[1:] == both[:-1]]
 
 
 def _matching_indices(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Indices (in a, in b) of the values both ascending arrays hold."""
     if not len(a) or not len(b):
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    span = int(max(a[-1], b[-1])) + 1
+    if min(len(a), len(b)) * _DENSE_UNION_FACTOR >= span:
+        # Both long for the docnum range: a table docnum -> place in b (linear) beats a binary
+        # search per value of a (school AND improvement at 10,000 documents: 4.8 -> 1.7 ms).
+        place = np.full(span, -1, dtype=np.int32)
+        place[b] = np.arange(len(b), dtype=np.int32)
+        at = place[a]
+        found = np.flatnonzero(at >= 0)
+        return found, at[found].astype(np.int64)
     at = np.searchsorted(b, a)
     np.minimum(at, len(b) - 1, out=at)
     found = b[at] == a
@@ -322,18 +343,43 @@ def _unite(parts: list[Hits]) -> Hits:
         return _EMPTY
     if len(parts) == 1:
         return parts[0]
+    if len(parts) == 2:
+        small, big = sorted(parts, key=lambda h: len(h.ids))
+        if len(small.ids) * _SMALL_INTO_BIG <= len(big.ids):
+            return _add_into(small, big)
+    span = max(int(p.ids[-1]) for p in parts) + 1
+    if sum(len(p.ids) for p in parts) * _DENSE_UNION_FACTOR >= span:
+        # Many matches for the docnum range: adding into dense arrays (linear) beats sorting
+        # them (np.unique) several times over for common words, and scattering beats
+        # np.bincount twice (school's title and text postings at 10,000 documents: 4.1 -> 2.2 ms).
+        # Scores add in the parts' order, as whoosh's union matcher adds them.
+        summed = np.zeros(span)
+        present = np.zeros(span, dtype=bool)
+        for p in parts:
+            summed[p.ids] += p.scores  # ids are unique within a part
+            present[p.ids] = True
+        united = np.flatnonzero(present)
+        return Hits(united, summed[united])
     ids = np.concatenate([p.ids for p in parts])
     scores = np.concatenate([p.scores for p in parts])
-    span = int(ids.max()) + 1
-    if len(ids) * _DENSE_UNION_FACTOR >= span:
-        # Many matches for the docnum range: counting into dense arrays (linear) beats sorting
-        # them (np.unique), several times over for common words.
-        counts = np.bincount(ids, minlength=span)
-        summed = np.bincount(ids, weights=scores, minlength=span)
-        united = np.flatnonzero(counts)
-        return Hits(united, summed[united])
     united, inverse = np.unique(ids, return_inverse=True)
     return Hits(united, np.bincount(inverse, weights=scores, minlength=len(united)))
+
+
+def _add_into(small: Hits, big: Hits) -> Hits:
+    """The union of two hit lists, one much shorter: its scores are added into the long one's
+    and only its documents the long one lacks are merged in. (A word's title postings are
+    a small part of its text postings: school OR title:school at 10,000 documents.)"""
+    left, right = _matching_indices(small.ids, big.ids)
+    scores = big.scores.copy()
+    scores[right] += small.scores[left]  # two addends: the same sum in either order
+    if len(left) == len(small.ids):
+        return Hits(big.ids, scores)
+    extra = np.ones(len(small.ids), dtype=bool)
+    extra[left] = False
+    ids = np.concatenate([big.ids, small.ids[extra]])
+    order = np.argsort(ids, kind="stable")  # two ascending runs: merged in linear time
+    return Hits(ids[order], np.concatenate([scores, small.scores[extra]])[order])
 
 
 def _subtract(a: Hits, b: Hits) -> Hits:

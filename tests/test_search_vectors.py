@@ -109,14 +109,19 @@ def test_top_by_score_breaks_ties_by_docnum():
     assert top_by_score(hits, 2, rank=rank) == [(2.0, 8), (2.0, 5)]
 
 
-@pytest.mark.parametrize("factor", [0, 10**9])  # always by sorting, always by counting
-def test_union_by_sorting_and_by_counting_agree(index, monkeypatch, factor):
+@pytest.mark.parametrize("factor, into", [(0, 10**9), (10**9, 10**9), (0, 1), (10**9, 1)])
+def test_unions_and_intersections_agree_whichever_way_they_are_computed(index, monkeypatch, factor, into):
+    """Sorted arrays or dense tables (factor 0: never dense, 10**9: always), and pairs joined by
+    adding the shorter into the longer (into 1: always) or not: the same ids and the same
+    scores, bit for bit."""
     import search.whoosh_vectors as vectors
 
     searcher = index._searcher()
     expected = {q: VectorSearcher(searcher, PostingsCache(), _leaves(searcher.reader())).evaluate(parse_query(q).tree)
-                for q in ("school OR meals", "budget OR pupils OR plan", "(school AND meals) OR transport")}
+                for q in ("school OR meals", "budget OR pupils OR plan", "(school AND meals) OR transport",
+                          "school meals", "title:council OR (budget NOT finance)")}
     monkeypatch.setattr(vectors, "_DENSE_UNION_FACTOR", factor)
+    monkeypatch.setattr(vectors, "_SMALL_INTO_BIG", into)
     for q, hits in expected.items():
         again = VectorSearcher(searcher, PostingsCache(), _leaves(searcher.reader())).evaluate(parse_query(q).tree)
         assert again.ids.tolist() == hits.ids.tolist() and again.scores.tolist() == hits.scores.tolist(), q
