@@ -475,6 +475,19 @@ def run_size(n: int, engines: list[str], workdir: Path, args: argparse.Namespace
     return out
 
 
+def requery(saved: Path, args: argparse.Namespace, now: str, command: str) -> dict[str, Any]:
+    """A kept run's results, relabelled for re-measured queries: the ingest figures stay those
+    of the original run (its date, command and commit are kept beside the new ones)."""
+    if not saved.is_file():
+        raise SystemExit(f"--queries-only: no {saved} (run with --keep and this --workdir first)")
+    results = json.loads(saved.read_text())
+    first = results.get("ingested") or {"date": results["date"], "command": results["command"],
+                                        "commit": results["machine"]["commit"]}
+    results.update({"date": now, "command": command, "machine": machine(), "ingested": first})
+    results.pop("cold_ingest", None)
+    return results
+
+
 def log(message: str) -> None:
     print(f"{datetime.now():%H:%M:%S} {message}", file=sys.stderr, flush=True)
 
@@ -498,6 +511,10 @@ def render(results: dict[str, Any]) -> str:
         f"Commit {m['commit']}. Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
         "",
     ]
+    first = results.get("ingested")
+    if first:
+        lines += [f"Queries only, on the data dirs of the run of {first['date']} (`{first['command']}`, commit "
+                  f"{first['commit']}): its ingest figures are repeated below, the query figures are new.", ""]
     cold = results.get("cold_ingest")
     if cold:
         lines += [f"Sample corpus (2 documents), `councilgraph ingest ../shared/corpus` on a fresh data dir, whole "
@@ -580,6 +597,9 @@ def main() -> None:
     parser.add_argument("--raw-engines", nargs="*", default=["whoosh", "tantivy"], choices=["whoosh", "tantivy"],
                         help="raw indexing baselines to run (raw whoosh takes about a quarter of our ingest time)")
     parser.add_argument("--render", type=Path, help="print the tables of a results.json (a stopped run's too) and exit")
+    parser.add_argument("--queries-only", action="store_true",
+                        help="re-measure the queries on the data dirs a --keep run left in --workdir (its results.json "
+                             "gives the ingest figures), e.g. after a change to search or serving")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -595,20 +615,34 @@ def main() -> None:
 
     args.workdir.mkdir(parents=True, exist_ok=True)
     command = "python bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
-    results: dict[str, Any] = {"date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-                               "command": command, "machine": machine(), "sizes": []}
-    if not args.no_cold:
-        log("sample corpus, cold command")
-        results["cold_ingest"] = cold_corpus_ingest(args.workdir)
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     partial = args.workdir / "results.json"
+    if args.queries_only:
+        results = requery(partial, args, now, command)
+    else:
+        results = {"date": now, "command": command, "machine": machine(), "sizes": []}
 
     def save() -> None:
         partial.write_text(json.dumps(results, indent=1, default=str))
 
-    for n in args.docs:
-        size: dict[str, Any] = {}
-        results["sizes"].append(size)
-        run_size(n, args.engines, args.workdir, args, save=save, out=size)
+    if args.queries_only:
+        for size in results["sizes"]:
+            for engine in args.engines:
+                data = args.workdir / f"data-{size['documents']}-{engine}"
+                if data.is_dir() and engine in size["engines"]:
+                    log(f"[{size['documents']} docs, {engine}] queries again")
+                    size["engines"][engine]["queries"] = child(
+                        "queries", str(data), engine, str(args.count), str(args.seconds), str(args.load_seconds),
+                        str(args.workdir / f"server-{size['documents']}-{engine}.log"))
+                    save()
+    else:
+        if not args.no_cold:
+            log("sample corpus, cold command")
+            results["cold_ingest"] = cold_corpus_ingest(args.workdir)
+        for n in args.docs:
+            size: dict[str, Any] = {}
+            results["sizes"].append(size)
+            run_size(n, args.engines, args.workdir, args, save=save, out=size)
     save()
     text = render(results)
     if args.no_append:

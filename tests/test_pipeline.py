@@ -111,6 +111,20 @@ def test_changed_file_replaces_everything_from_it(tmp_path):
         store.close()
 
 
+def test_readers_share_one_parsed_manifest_until_a_run_changes_it(tmp_path):
+    settings = settings_for(tmp_path)
+    doc = tmp_path / "minutes.txt"
+    doc.write_text(MINUTES.format(title="HOME CARE COMMISSIONING", topic="home care commissioning"), encoding="utf-8")
+    ingest_paths([doc], settings)
+    first = DataDir(settings).current_manifest()
+    assert DataDir(settings).current_manifest() is first and set(first["documents"]) == {"minutes.txt"}
+    other = tmp_path / "other.txt"
+    other.write_text(MINUTES.format(title="LIBRARY OPENING HOURS", topic="library opening hours"), encoding="utf-8")
+    ingest_paths([other], settings)
+    assert set(DataDir(settings).current_manifest()["documents"]) == {"minutes.txt", "other.txt"}
+    assert DataDir(settings).current_manifest() == DataDir(settings).manifest()
+
+
 def test_bad_files_are_reported_and_skipped_the_rest_goes_in(tmp_path):
     settings = settings_for(tmp_path)
     folder = tmp_path / "in"

@@ -60,7 +60,7 @@ def _manifest_counts(root: str, generation: str) -> dict[str, Any]:
     """Counts of one manifest generation; the manifest sums each document's triples and passages."""
     from councilgraph.data import DataDir
 
-    manifest = DataDir({**settings(), "data_dir": root}).manifest()
+    manifest = DataDir({**settings(), "data_dir": root}).current_manifest()
     documents = manifest.get("documents", {})
     return {
         "generation": manifest.get("generation"),

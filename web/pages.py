@@ -113,7 +113,7 @@ def document_page(name: str) -> str:
 
     if len(name) > 300 or not DOCUMENT_NAME_RE.match(name) or ".." in name:
         raise ApiError(400, "Invalid document name.", [{"param": "name", "message": "not a document file name"}])
-    entry = get_data_dir().manifest().get("documents", {}).get(name)
+    entry = get_data_dir().current_manifest().get("documents", {}).get(name)
     if entry is None:
         raise ApiError(404, "No ingested document has this name.", [{"param": "name", "message": "unknown document"}])
     iri = str(Minter(settings()["base_iri"]).document(name))
