@@ -49,8 +49,9 @@ class IngestReport:
     """The summary printed at the end of `councilgraph ingest`."""
 
     outcomes: list[DocumentOutcome] = field(default_factory=list)
-    # read, extract, graph, index: work summed over this process and the workers (they overlap);
-    # wait: this process waiting for workers; wall: the whole run, start to end.
+    # read, extract, graph (building), index: work summed over this process and the workers (they
+    # overlap); store: writing the graphs; snapshot: checkpoints; wait: this process waiting for
+    # workers; wall: the whole run, start to end.
     seconds: dict[str, float] = field(default_factory=dict)
     triples: int = 0  # in the store after the run
     passages: int = 0  # in the index after the run
@@ -352,55 +353,54 @@ def _built(task: "_Task") -> _Built:
 
 def _write_batch(batch: list[_Extracted], builds: list["_Task"], context, store, index, manifest: dict[str, Any],
                  data: DataDir, report: IngestReport) -> None:
-    """Graphs (one transaction per document) and one index commit, then a snapshot and the manifest.
+    """The batch's graphs (``GraphStore.add_graphs``) and one index commit, then a snapshot and the manifest.
 
-    The graphs are written by a thread while this one gathers the builds and writes the index:
-    pyoxigraph releases the GIL while it loads, so the store and the index (whoosh is pure Python)
-    are written at the same time. Both are done before the snapshot, and the manifest comes last.
+    The graphs are written by a thread while this one writes the index: pyoxigraph releases the
+    GIL while it loads, so the store and the index (whoosh is pure Python) are written at the
+    same time. Both are done before the snapshot, and the manifest comes last.
     """
     from graph.build import document_graph_iri
 
     passages_by_doc = {}
+    graphs: list[tuple[Any, str]] = []
+    for result, task in zip(batch, builds):
+        built = _built(task)
+        _add_seconds(report.seconds, built.seconds)
+        outcome, extraction = result.outcome, result.extraction
+        _note_retry(outcome, task)
+        if built.ntriples is None:
+            outcome.status, outcome.reason = "failed", built.error
+            continue
+        graph_iri = document_graph_iri(context, extraction.document.name)
+        graphs.append((graph_iri, built.ntriples))
+        outcome.triples = built.triples
+        passages_by_doc[extraction.document.name] = built.passages
+        outcome.passages = len(built.passages)
+        manifest["documents"][extraction.document.name] = {
+            "checksum": result.checksum, "graph": str(graph_iri), "path": outcome.path, "triples": outcome.triples,
+            "passages": outcome.passages, "council": extraction.document.council, "kind": extraction.document.kind,
+            "ingested_at": context.ingested_at,
+        }
+        for kind, n in outcome.counts.items():
+            report.entities[kind] = report.entities.get(kind, 0) + n
+    if not passages_by_doc:
+        return  # every document of the batch failed: nothing was written
     store_seconds: dict[str, float] = {}  # the writer thread's own: no two threads add to one dict
 
-    def write_graph(graph_iri, ntriples: str) -> None:  # noqa: ANN001
-        with _timed(store_seconds, "graph"):
-            store.replace_graph(graph_iri, ntriples)
+    def write_graphs() -> None:
+        with _timed(store_seconds, "store"):
+            store.add_graphs(graphs)
 
     writer = ThreadPoolExecutor(1, thread_name_prefix="graph-writer")
     try:
-        writes = []
-        for result, task in zip(batch, builds):
-            built = _built(task)
-            _add_seconds(report.seconds, built.seconds)
-            outcome, extraction = result.outcome, result.extraction
-            _note_retry(outcome, task)
-            if built.ntriples is None:
-                outcome.status, outcome.reason = "failed", built.error
-                continue
-            graph_iri = document_graph_iri(context, extraction.document.name)
-            writes.append(writer.submit(write_graph, graph_iri, built.ntriples))
-            outcome.triples = built.triples
-            passages_by_doc[extraction.document.name] = built.passages
-            outcome.passages = len(built.passages)
-            manifest["documents"][extraction.document.name] = {
-                "checksum": result.checksum, "graph": str(graph_iri), "path": outcome.path, "triples": outcome.triples,
-                "passages": outcome.passages, "council": extraction.document.council, "kind": extraction.document.kind,
-                "ingested_at": context.ingested_at,
-            }
-            for kind, n in outcome.counts.items():
-                report.entities[kind] = report.entities.get(kind, 0) + n
-        if passages_by_doc:
-            with _timed(report.seconds, "index"), _gc_paused():
-                index.replace_documents(passages_by_doc)
-        for write in writes:
-            write.result()  # a store error stops the run here, before the manifest vouches for anything
+        written = writer.submit(write_graphs)
+        with _timed(report.seconds, "index"), _gc_paused():
+            index.replace_documents(passages_by_doc)
+        written.result()  # a store error stops the run here, before the manifest vouches for anything
     finally:
         writer.shutdown(wait=True, cancel_futures=True)
         _add_seconds(report.seconds, store_seconds)
-    if not passages_by_doc:
-        return  # every document of the batch failed: nothing was written
-    with _timed(report.seconds, "graph"):
+    with _timed(report.seconds, "snapshot"):
         manifest["generation"] = int(manifest.get("generation", 0)) + 1
         manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
     data.write_manifest(manifest)

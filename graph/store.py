@@ -4,7 +4,8 @@ One named graph per document. ``replace_graph`` swaps a document's graph in one
 transaction: embedded, as one pyoxigraph ``load`` of N-Triples when the graph is new, or
 one SPARQL UPDATE (drop and insert) when it replaces one; remote, as one Graph Store
 Protocol ``PUT`` (or one SPARQL UPDATE request when no graph store endpoint is given) —
-either way a crash leaves the old graph or the new one.
+either way a crash leaves the old graph or the new one. ``add_graphs`` writes a batch of
+new graphs by bulk loads, which a crash can cut short in a way the next run repairs.
 
 Queries see the union of the named graphs as their default graph. Embedded, pyoxigraph
 does that per query; remote, the ``union-default-graph`` parameter asks Oxigraph server
@@ -146,6 +147,41 @@ class GraphStore:
             _raise_for(response, "graph store PUT")
             return
         self.update(f"DROP SILENT GRAPH <{graph_iri}> ; INSERT DATA {{ GRAPH <{graph_iri}> {{ {body} }} }}")
+
+    def add_graphs(self, graphs: list[tuple[URIRef | str, str]]) -> None:
+        """Write a batch of document graphs (IRI, N-Triples text); graphs already in the store are replaced.
+
+        Embedded, the new graphs go in by two bulk loads (RocksDB files written directly, no
+        transaction): every named graph first, then their triples into the merged default graph.
+        At 1,000 scaled documents that costs about half of one load per document, and the gap grows
+        with the store (a transactional insert reads before it writes). A bulk load is not atomic,
+        so the order is what keeps a crash repairable: a run killed in the first load leaves only
+        partial named graphs, which the manifest does not vouch for and the next run removes
+        (``remove_graph``); one killed in the second also leaves, in the merged graph, triples that
+        only those graphs state, and ``remove_graph`` takes exactly those out with them. Callers
+        must not vouch for the batch (manifest) before this returns.
+        """
+        self._check_writable()
+        if self._ox is None:
+            for graph_iri, body in graphs:
+                self.replace_graph(graph_iri, body)
+            return
+        new: list[tuple[str, str]] = []
+        last = {str(graph_iri): body for graph_iri, body in graphs}  # a graph named twice: the later text wins
+        for graph_iri, body in last.items():
+            if self._ox.contains_named_graph(pyoxigraph.NamedNode(str(graph_iri))):
+                self.replace_graph(graph_iri, body)
+            else:
+                new.append((str(graph_iri), body))
+        if not new:
+            return
+        try:
+            self._ox.bulk_load("".join(_in_graph(body, graph_iri) for graph_iri, body in new),
+                               format=pyoxigraph.RdfFormat.N_QUADS)
+            self._ox.bulk_load("".join(body if body.endswith("\n") else body + "\n" for _, body in new),
+                               format=pyoxigraph.RdfFormat.N_TRIPLES)
+        except SyntaxError as exc:
+            raise StoreError(f"a document graph is not valid N-Triples: {exc}") from exc
 
     def remove_graph(self, graph_iri: URIRef) -> None:
         """Remove a named graph and every triple in it (no error when it is absent)."""
