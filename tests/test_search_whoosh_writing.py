@@ -87,3 +87,31 @@ def test_streamed_merge_writes_what_whoosh_merge_writes(tmp_path):
     with ours.searcher() as a, whooshs.searcher() as b:
         assert list(a.reader().all_stored_fields()) == list(b.reader().all_stored_fields())
     assert _dump(ours) == _dump(whooshs)
+
+
+def test_grouped_pool_yields_whooshs_posting_stream(tmp_path):
+    """Item for item what whoosh's pool yields: in memory, with runs spilled to disk (a tiny
+    limit), and with postings that arrive out of docnum order or twice for one docnum."""
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.writing import PostingPool
+
+    from search.whoosh_writing import GroupedPostingPool
+
+    rng = random.Random(3)
+    words = [f"w{i}".encode() for i in range(40)]
+    items = []
+    for docnum in range(300):
+        for field in ("text", "title", "spell"):
+            for word in rng.sample(words, 8):
+                items.append((field, word, docnum, float(rng.randint(1, 3)), bytes([rng.randint(0, 9)])))
+    items += [("text", words[0], 5, 1.0, b"\x01"), ("text", words[1], 2, 2.0, None), ("title", words[2], 299, 1.0, b"")]
+    storage = FileStorage(str(tmp_path))
+    for limitmb in (64, 0.01):
+        plain, grouped = PostingPool(storage, None, limitmb=limitmb), GroupedPostingPool(storage, None, limitmb=limitmb)
+        for item in items:
+            plain.add(item)
+            grouped.add(item)
+        spilled = bool(grouped.runs)
+        assert list(grouped.items()) == list(plain.items())
+        assert grouped.fieldnames == plain.fieldnames
+        assert spilled == (limitmb < 1)
