@@ -175,16 +175,22 @@ def ingest_paths(
                     progress(job.path.name)
                 if result.extraction is not None:
                     batch.append(result)
-            builds = []
+            groups, builds = [], []
             if batch:
                 with _timed(report.seconds, "graph"):
                     context = _batch_context([r.extraction for r in batch], store, settings)
-                builds = [runner.submit(_build_job, r.extraction, context) for r in batch]
+                # One job per worker, each building its documents and preparing their passages for
+                # the index (whoosh: a segment), so the index's analysis runs in every worker.
+                groups = _groups([r.extraction for r in batch], runner.width)
+                builds = [runner.submit(_build_group_job, [batch[i].extraction for i in group], context,
+                                        str(data.index_path), data.engine) for group in groups]
             # Queued behind this batch's builds, so workers build first, then read and extract the
             # next batch while this process writes this one.
             pending = [runner.submit(_extract_job, job) for job in batches[k + 1]] if k + 1 < len(batches) else []
             if batch:
-                _write_batch(batch, builds, context, store, index, manifest, data, report)
+                # Nothing commits to the index between here and the builds' segments (whoosh deletes
+                # segment files no commit lists): the next batch's builds are submitted after this.
+                _write_batch(batch, groups, builds, context, store, index, manifest, data, report)
         if not data.manifest_path.exists():
             manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
             data.write_manifest(manifest)
@@ -239,8 +245,19 @@ class _Extracted:
 class _Built:
     ntriples: str | None  # the document's graph; None when building failed
     triples: int = 0
-    passages: list = field(default_factory=list)  # search.base.IndexedPassage
+    passages: list = field(default_factory=list)  # search.base.IndexedPassage; emptied once prepared
     error: str | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    passage_count: int = 0
+
+
+@dataclass
+class _GroupBuilt:
+    """A group of documents built in one job, and their passages prepared for the index."""
+
+    built: list[_Built]  # one per document of the group, in its order
+    prepared: Any = None  # search.prepare_passages of the built documents' passages
+    index_error: str | None = None  # preparing failed: every document of the group fails with this
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -321,6 +338,39 @@ def _build_job(extraction, context) -> _Built:
     return _Built(ntriples, triples, passages, seconds=seconds)
 
 
+def _build_group_job(extractions: list, context, index_path: str, engine: str) -> _GroupBuilt:
+    """Build each document (`_build_job`), then prepare the built documents' passages for the index
+    (`search.prepare_passages`: whoosh writes them as an uncommitted segment, in this process)."""
+    from search import prepare_passages
+
+    built = [_build_job(extraction, context) for extraction in extractions]
+    passages = {x.document.name: b.passages for x, b in zip(extractions, built) if b.ntriples is not None}
+    seconds: dict[str, float] = {}
+    try:
+        with _timed(seconds, "index"):
+            prepared = prepare_passages(Path(index_path), engine, passages)
+    except Exception as exc:  # an engine error fails these documents, not the run
+        return _GroupBuilt(built, index_error=f"could not index the passages ({type(exc).__name__}: {exc})",
+                           seconds=seconds)
+    for b in built:
+        b.passage_count, b.passages = len(b.passages), []  # they travel inside `prepared`, once
+    return _GroupBuilt(built, prepared, seconds=seconds)
+
+
+def _groups(extractions: list, width: int) -> list[list[int]]:
+    """Split a batch into at most `width` groups of about equal work (records extracted), keeping
+    each group in batch order; returns indices into `extractions`."""
+    width = max(1, min(width, len(extractions)))
+    loads = [0] * width
+    members: list[list[int]] = [[] for _ in range(width)]
+    weight = [sum(x.counts().values()) + 1 for x in extractions]
+    for i in sorted(range(len(extractions)), key=lambda i: -weight[i]):
+        lightest = loads.index(min(loads))
+        loads[lightest] += weight[i]
+        members[lightest].append(i)
+    return [sorted(group) for group in members if group]
+
+
 def _batch_context(extractions: list, store, settings: dict[str, Any]):
     """What building needs from the whole batch and the store: councils inferred, people known, time."""
     from graph.build import BuildContext
@@ -344,38 +394,48 @@ def _extracted(task: "_Task", job: _Job) -> _Extracted:
         return _Extracted(outcome, None, None)
 
 
-def _built(task: "_Task") -> _Built:
+def _group_built(task: "_Task", size: int) -> _GroupBuilt:
     try:
         return task.result()
-    except Exception as exc:
-        return _Built(None, error=f"could not build the graph ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # e.g. a result that would not pickle: these documents fail, not the run
+        error = f"could not build the graph ({type(exc).__name__}: {exc})"
+        return _GroupBuilt([_Built(None, error=error) for _ in range(size)])
 
 
-def _write_batch(batch: list[_Extracted], builds: list["_Task"], context, store, index, manifest: dict[str, Any],
-                 data: DataDir, report: IngestReport) -> None:
+def _write_batch(batch: list[_Extracted], groups: list[list[int]], builds: list["_Task"], context, store, index,
+                 manifest: dict[str, Any], data: DataDir, report: IngestReport) -> None:
     """The batch's graphs (``GraphStore.add_graphs``) and one index commit, then a snapshot and the manifest.
 
-    The graphs are written by a thread while this one writes the index: pyoxigraph releases the
-    GIL while it loads, so the store and the index (whoosh is pure Python) are written at the
-    same time. Both are done before the snapshot, and the manifest comes last.
+    The graphs are written by a thread while this one commits the index: pyoxigraph releases the
+    GIL while it loads, so the store and the index are written at the same time. Both are done
+    before the snapshot, and the manifest comes last.
     """
     from graph.build import document_graph_iri
 
-    passages_by_doc = {}
+    built: dict[int, _Built] = {}
+    prepared, index_errors = [], {}
+    for group, task in zip(groups, builds):
+        result = _group_built(task, len(group))
+        _add_seconds(report.seconds, result.seconds)
+        if result.index_error is None and result.prepared is not None:
+            prepared.append(result.prepared)
+        for i, b in zip(group, result.built):
+            built[i], index_errors[i] = b, result.index_error
+            _note_retry(batch[i].outcome, task)
+    passage_counts: dict[str, int] = {}
     graphs: list[tuple[Any, str]] = []
-    for result, task in zip(batch, builds):
-        built = _built(task)
-        _add_seconds(report.seconds, built.seconds)
+    for i, result in enumerate(batch):
+        b = built[i]
+        _add_seconds(report.seconds, b.seconds)
         outcome, extraction = result.outcome, result.extraction
-        _note_retry(outcome, task)
-        if built.ntriples is None:
-            outcome.status, outcome.reason = "failed", built.error
+        if b.ntriples is None or index_errors[i]:
+            outcome.status, outcome.reason = "failed", b.error or index_errors[i]
             continue
         graph_iri = document_graph_iri(context, extraction.document.name)
-        graphs.append((graph_iri, built.ntriples))
-        outcome.triples = built.triples
-        passages_by_doc[extraction.document.name] = built.passages
-        outcome.passages = len(built.passages)
+        graphs.append((graph_iri, b.ntriples))
+        outcome.triples = b.triples
+        passage_counts[extraction.document.name] = b.passage_count
+        outcome.passages = b.passage_count
         manifest["documents"][extraction.document.name] = {
             "checksum": result.checksum, "graph": str(graph_iri), "path": outcome.path, "triples": outcome.triples,
             "passages": outcome.passages, "council": extraction.document.council, "kind": extraction.document.kind,
@@ -383,7 +443,7 @@ def _write_batch(batch: list[_Extracted], builds: list["_Task"], context, store,
         }
         for kind, n in outcome.counts.items():
             report.entities[kind] = report.entities.get(kind, 0) + n
-    if not passages_by_doc:
+    if not passage_counts:
         return  # every document of the batch failed: nothing was written
     store_seconds: dict[str, float] = {}  # the writer thread's own: no two threads add to one dict
 
@@ -395,7 +455,7 @@ def _write_batch(batch: list[_Extracted], builds: list["_Task"], context, store,
     try:
         written = writer.submit(write_graphs)
         with _timed(report.seconds, "index"), _gc_paused():
-            index.replace_documents(passages_by_doc)
+            index.commit_prepared(prepared, list(passage_counts))
         written.result()  # a store error stops the run here, before the manifest vouches for anything
     finally:
         writer.shutdown(wait=True, cancel_futures=True)
@@ -429,6 +489,8 @@ class _Deferred(_Task):
 
 
 class _InProcess:
+    width = 1  # groups of work per batch
+
     def submit(self, fn: Callable[..., Any], *args: Any) -> _Task:
         return _Deferred(fn, args)
 
@@ -462,6 +524,7 @@ class _Workers:
 
         self.report = report
         self.broken = False
+        self.width = workers
         self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                             initializer=_worker_init)
 

@@ -7,6 +7,7 @@ fields, filters, facets, snippets and results.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from search.base import (  # noqa: F401
     EntityRef, IndexedPassage, SearchError, SearchHit, SearchIndex, SearchQuery, SearchResult,
@@ -40,3 +41,19 @@ def open_index(path: Path, engine: str = "whoosh") -> SearchIndex:
         return WhooshIndex(Path(path))
     from search.tantivy_engine import TantivyIndex
     return TantivyIndex(Path(path))
+
+
+def prepare_passages(path: Path, engine: str, passages: dict[str, list[IndexedPassage]]) -> Any:
+    """The engine's work for adding these passages, done wherever this runs (an ingest worker), for
+    one later `SearchIndex.commit_prepared` in the process that owns the index.
+
+    whoosh analyses the passages and writes them as a segment the index does not list yet (its
+    pure-Python writer is most of whoosh's indexing time, so workers share it out); tantivy's writer
+    is native and fast, so its passages are handed back as they are. The index at `path` must exist.
+    """
+    if engine == "whoosh":
+        from search.whoosh_engine import write_segment
+        return write_segment(Path(path), passages)
+    if engine == "tantivy":
+        return passages
+    raise ValueError(f"unknown search engine {engine!r}; choose one of: {', '.join(ENGINES)}")

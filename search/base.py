@@ -7,7 +7,7 @@ points at the meeting, committee, people and schools involved.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
+from typing import Any, Iterable, Protocol
 
 
 class SearchError(Exception):
@@ -84,6 +84,13 @@ class SearchIndex(Protocol):
 
     def replace_documents(self, passages: dict[str, list[IndexedPassage]]) -> None:
         """Replace every passage of each named document with the given ones: one writer, one commit."""
+
+    def commit_prepared(self, prepared: list[Any], documents: Iterable[str]) -> None:
+        """One commit: every passage of `documents` goes, the passages of `prepared` come in.
+
+        Each item of `prepared` comes from :func:`search.prepare_passages`, which may run in
+        another process (an ingest worker). Nothing may commit to this index between the
+        preparing and this call (the ingest's writer lock and its order of work see to it)."""
 
     def remove_documents(self, documents: Iterable[str]) -> None:
         """Remove every passage of the named documents (one commit)."""

@@ -95,15 +95,21 @@ class TantivyIndex(EngineIndex):
 
     def replace_documents(self, passages: dict[str, list[IndexedPassage]]) -> None:
         """Replace every passage of each named document with the given ones: one writer, one commit."""
+        self.commit_prepared([passages], list(passages))
+
+    def commit_prepared(self, prepared: list[dict[str, list[IndexedPassage]]], documents: Iterable[str]) -> None:
+        """Delete `documents`' passages and add the prepared ones (for tantivy, the passages
+        themselves: `search.prepare_passages`), in one commit."""
         docs = []
-        for document, items in passages.items():
-            for p in items:
-                if p.document != document:
-                    raise ValueError(f"passage {p.key!r} belongs to {p.document!r}, not {document!r}")
-                docs.append(self._document(p))
+        for passages in prepared:
+            for document, items in passages.items():
+                for p in items:
+                    if p.document != document:
+                        raise ValueError(f"passage {p.key!r} belongs to {p.document!r}, not {document!r}")
+                    docs.append(self._document(p))
         writer = self._writer()
         try:
-            for document in passages:
+            for document in documents:
                 writer.delete_documents_by_term("document", document)
             for doc in docs:
                 writer.add_document(doc)

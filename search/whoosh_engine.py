@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import math
 import threading
 from collections import Counter
 from dataclasses import dataclass
@@ -213,24 +214,41 @@ class _Columns:
         return [int(d) for d in ids[order]]
 
 
-MERGE_BELOW_PASSAGES = 50_000  # segments smaller than this are merged on commit; larger ones are left alone
-MERGE_DELETED_SHARE = 0.3  # ... unless this share of their passages has been deleted (replaced documents)
+MERGE_BELOW_PASSAGES = 50_000  # segments smaller than this are merged; larger ones are left alone
+MERGE_FACTOR = 8  # small segments of about one size are merged once there are this many of them
+MERGE_DELETED_SHARE = 0.3  # ... and any segment with this share of its passages deleted (replaced documents)
+
+
+def _size_tier(passages: int) -> int:
+    """Segments whose sizes are within a factor of MERGE_FACTOR of each other share a tier."""
+    return int(math.log(max(passages, 1), MERGE_FACTOR))
 
 
 def merge_small_segments(writer, segments: list) -> list:
-    """whoosh merge policy: merge the small segments (and those mostly deleted), never the large ones.
+    """whoosh merge policy: small segments of about one size are merged once there are
+    :data:`MERGE_FACTOR` of them (and so are segments mostly deleted); large ones never are.
 
     whoosh's own MERGE_SMALL sometimes merges everything, in pure Python: at 4,600 documents
-    (317k passages) one such commit was still merging after 13 minutes. Here each passage is
-    merged a bounded number of times, and the index grows by segments of about 50k passages,
-    which the array evaluator (search/whoosh_vectors.py) reads one by one anyway.
+    (317k passages) one such commit was still merging after 13 minutes. Merging every small
+    segment at every commit (this policy before) rewrote a segment each time a batch came in
+    until it grew past the limit, and more often the smaller the batches. By size tiers, as
+    Lucene does, a passage is rewritten once per tier it climbs: once, for the segments an
+    ingest's workers write per batch (about 7k passages; eight make a large one). The index
+    grows by segments of about 50k passages, which the array evaluator
+    (search/whoosh_vectors.py) reads one by one anyway.
     """
     from whoosh.reading import SegmentReader
+
+    tiers: dict[int, list] = {}
+    for seg in segments:
+        if seg.doc_count_all() < MERGE_BELOW_PASSAGES:
+            tiers.setdefault(_size_tier(seg.doc_count_all()), []).append(seg)
+    full = {id(seg) for tier in tiers.values() if len(tier) >= MERGE_FACTOR for seg in tier}
 
     def wanted(seg) -> bool:
         total = seg.doc_count_all()
         deleted = total - seg.doc_count()
-        return total < MERGE_BELOW_PASSAGES or (total and deleted / total >= MERGE_DELETED_SHARE)
+        return id(seg) in full or (total > 0 and deleted / total >= MERGE_DELETED_SHARE) or seg.doc_count() == 0
 
     merge = [seg for seg in segments if wanted(seg)]
     if len(merge) < 2 and not any(seg.doc_count() == 0 for seg in merge):
@@ -240,6 +258,39 @@ def merge_small_segments(writer, segments: list) -> list:
         writer.add_reader(reader)
         reader.close()
     return [seg for seg in segments if not wanted(seg)]
+
+
+def _add_passages(writer, passages: dict[str, list[IndexedPassage]]) -> None:
+    for document, items in passages.items():
+        for p in items:
+            if p.document != document:
+                raise ValueError(f"passage {p.key!r} belongs to {p.document!r}, not {document!r}")
+            values = passage_fields(p)
+            values["entity"] = " ".join(values["entity"])
+            # Each distinct word once: "did you mean" needs only which words occur in
+            # a passage (document frequency), and whoosh's analyser is the slow part.
+            values["spell"] = " ".join(dict.fromkeys(TOKEN_RE.findall(values["spell"])))
+            writer.add_document(**values)
+
+
+def write_segment(path: Path, passages: dict[str, list[IndexedPassage]]) -> Any | None:
+    """Write `passages` as a new segment of the whoosh index at `path` without committing it:
+    the segment's files are in the index directory, and the returned segment (None when there
+    are no passages) is listed by a later `WhooshIndex.commit_prepared`. Takes no lock, so it
+    can run in several worker processes at once; files of a segment never committed are
+    removed by the next commit."""
+    if not any(passages.values()):
+        return None
+    ix = FileStorage(str(path), supports_mmap=False).open_index()
+    writer = FastSegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB, private_temp=True)
+    try:
+        _add_passages(writer, passages)
+        segment = writer._finalize_segment()
+    except BaseException:
+        writer.cancel()
+        raise
+    writer._finish()
+    return segment
 
 
 def whoosh_schema() -> fields.Schema:
@@ -349,21 +400,32 @@ class WhooshIndex(EngineIndex):
         """Replace every passage of each named document with the given ones: one writer, one commit."""
         writer = FastSegmentWriter(self._ix, timeout=WRITER_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB)
         try:
-            for document, items in passages.items():
+            for document in passages:
                 writer.delete_by_term("document", document)
-                for p in items:
-                    if p.document != document:
-                        raise ValueError(f"passage {p.key!r} belongs to {p.document!r}, not {document!r}")
-                    values = passage_fields(p)
-                    values["entity"] = " ".join(values["entity"])
-                    # Each distinct word once: "did you mean" needs only which words occur in
-                    # a passage (document frequency), and whoosh's analyser is the slow part.
-                    values["spell"] = " ".join(dict.fromkeys(TOKEN_RE.findall(values["spell"])))
-                    writer.add_document(**values)
+            _add_passages(writer, passages)
         except BaseException:
             writer.cancel()
             raise
         writer.commit(mergetype=merge_small_segments)
+
+    def commit_prepared(self, prepared: list[Any], documents: Iterable[str]) -> None:
+        """Delete `documents`' passages and list the segments `write_segment` wrote (`prepared`),
+        merging small segments as a commit does, in one commit (one new TOC)."""
+        segments = [segment for segment in prepared if segment is not None]
+        writer = FastSegmentWriter(self._ix, timeout=WRITER_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB)
+        try:
+            for document in documents:
+                writer.delete_by_term("document", document)
+            final = writer._merge_segments(merge_small_segments, False, True)
+            if writer._added:
+                final.append(writer._finalize_segment())
+            else:
+                writer._close_segment()
+            writer._commit_toc(final + segments)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer._finish()
 
     def remove_documents(self, documents: Iterable[str]) -> None:
         """Remove every passage of the named documents (one commit)."""

@@ -122,8 +122,12 @@ class FastSegmentWriter(SegmentWriter):
     pool path was three quarters of the ingest process's time.
     """
 
-    def __init__(self, *args: Any, limitmb: int = 128, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, limitmb: int = 128, private_temp: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, limitmb=limitmb, **kwargs)
+        if private_temp:
+            # whoosh names a writer's temporary folder after the index and deletes it when the
+            # writer finishes: writers running side by side (ingest workers) each need their own.
+            self._tempstorage = self.storage.temp_storage()
         self.pool = GroupedPostingPool(self._tempstorage, self.newsegment, limitmb=limitmb)
         self._merged_readers: list = []
         self._merged_postings: list[Iterator[tuple]] = []

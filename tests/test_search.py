@@ -252,3 +252,44 @@ def test_a_failed_replace_leaves_the_index_as_it_was(index):
     with pytest.raises(ValueError, match="belongs to"):
         index.replace_documents(bad)
     assert index.documents() == before and search(index, "school").total == 5
+
+
+def test_prepared_passages_commit_as_replace_does(tmp_path, engine):
+    """Passages prepared apart (as ingest workers do: whoosh writes uncommitted segments) and
+    committed in one go give the index that one replace_documents gives."""
+    import search as search_package
+    from search.base import IndexedPassage
+
+    whole = group_passages(minutes_passages() + cabinet_passages())
+    names = sorted(whole)
+    replaced = open_index(tmp_path / "replaced", engine)
+    replaced.replace_documents(whole)
+    prepared = open_index(tmp_path / "prepared", engine)
+    prepared.replace_documents({names[0]: [IndexedPassage(f"{names[0]}#old", names[0], "minutes", "Old", "obsolete")]})
+    parts = [search_package.prepare_passages(tmp_path / "prepared", engine, {name: whole[name]}) for name in names]
+    parts.append(search_package.prepare_passages(tmp_path / "prepared", engine, {}))  # nothing to prepare
+    assert search(prepared, "school").total == 0  # nothing is visible before the commit
+    prepared.commit_prepared(parts, names)
+    assert prepared.documents() == replaced.documents()
+    for q in ("school", "obsolete", '"school meals"', "petition OR inspection"):
+        assert keys(search(prepared, q)) == keys(search(replaced, q)), q
+    assert search(prepared, "obsolete").total == 0  # the old version of a named document is gone
+
+
+def test_a_failed_prepare_leaves_nothing_behind(tmp_path, engine):
+    import search as search_package
+    from search.base import IndexedPassage
+
+    ix = open_index(tmp_path / "index", engine)
+    ix.replace_documents(group_passages(cabinet_passages()))
+    before = sorted(p.name for p in (tmp_path / "index").iterdir())
+    bad = {"a.txt": [IndexedPassage("a#1", "a.txt", "minutes", "T", "fine")],
+           "b.txt": [IndexedPassage("x#1", "another.txt", "minutes", "T", "text")]}
+    with pytest.raises(ValueError, match="belongs to"):
+        ix.commit_prepared([search_package.prepare_passages(tmp_path / "index", engine, bad)], list(bad))
+    assert ix.documents() == {"cabinet-update-2022-06.txt": 3}
+    if engine == "whoosh":  # a failed segment's files are cleared by the next commit
+        ix.commit_prepared([], [])
+        after = sorted(p.name for p in (tmp_path / "index").iterdir())
+        assert [n for n in after if not n.endswith(".toc")] == [n for n in before if not n.endswith(".toc")]
+    assert ix.documents() == {"cabinet-update-2022-06.txt": 3}
