@@ -375,9 +375,11 @@ def _batch_context(extractions: list, store, settings: dict[str, Any]):
     """What building needs from the whole batch and the store: councils inferred, people known, time."""
     from graph.build import BuildContext
     from graph.iris import Minter
-    from graph.resolve import PeopleIndex, infer_councils
+    from graph.resolve import PeopleIndex, committees_mentioned, infer_councils
 
-    infer_councils(extractions, _committee_councils(store))
+    # Only documents that name no council need the store's committees, and only those they name.
+    wanted = set().union(*(committees_mentioned(x) for x in extractions if not x.document.council))
+    infer_councils(extractions, _committee_councils(store, wanted) if wanted else {})
     return BuildContext(
         minter=Minter(settings["base_iri"]),
         people=PeopleIndex.from_extractions(extractions, store),
@@ -592,27 +594,19 @@ def _check_size(path: Path, size: int, limit: int) -> None:
         )
 
 
-def _committee_councils(store) -> dict[str, set[str]]:
-    """Committee key -> councils, for the committees already in the store."""
-    from graph.iris import committee_key
-    from graph.vocab import sparql_prefixes
+def _committee_councils(store, keys: set[str]) -> dict[str, set[str]]:
+    """Committee key -> councils, for the committees with these keys already in the store."""
+    from graph.vocab import sparql_prefixes, sparql_values
 
-    def rows(body: str) -> list[tuple[str, str]]:
-        return store.select(sparql_prefixes() + body)
-
-    # Three DISTINCT queries rather than one join: a committee named in many documents has its
-    # labels and its council once per document graph, and joined those would multiply.
-    council_of = rows("SELECT DISTINCT ?c ?co WHERE { ?c a cg:Committee ; org:subOrganizationOf ?co }")
-    council_label = dict(rows("SELECT DISTINCT ?co ?label WHERE { ?co a cg:Council ; rdfs:label ?label }"))
-    labels = rows("SELECT DISTINCT ?c ?label WHERE { ?c a cg:Committee ; rdfs:label|skos:altLabel ?label }")
-    councils: dict[str, set[str]] = {}
-    for committee, council in council_of:
-        if council in council_label:
-            councils.setdefault(committee, set()).add(council_label[council])
     known: dict[str, set[str]] = {}
-    for committee, label in labels:
-        known.setdefault(committee_key(label), set()).update(councils.get(committee, ()))
-    return {k: v for k, v in known.items() if v}
+    for values in sparql_values("k", sorted(keys)):
+        # A committee's labels all have its key (graph.build mints it from the key), so the key
+        # is looked up directly; DISTINCT, as a committee named in many documents is stated in each.
+        for key, council in store.select(sparql_prefixes() + f"""SELECT DISTINCT ?k ?label WHERE {{
+                {values} ?c cg:nameKey ?k ; a cg:Committee ; org:subOrganizationOf ?co .
+                ?co a cg:Council ; rdfs:label ?label }}"""):
+            known.setdefault(key, set()).add(council)
+    return known
 
 
 @contextmanager

@@ -162,5 +162,18 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
+def sparql_string(text: str) -> str:
+    """A SPARQL string literal for any text (escaped: quotes, backslashes, line breaks)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def sparql_values(variable: str, texts: list[str], size: int = 500) -> list[str]:
+    """``VALUES ?variable { ... }`` blocks of at most ``size`` string literals each, for queries
+    that look many keys up at once."""
+    return [f"VALUES ?{variable} {{ " + " ".join(sparql_string(t) for t in texts[i:i + size]) + " }"
+            for i in range(0, len(texts), size)]
+
+
 __all__ = ["CG", "SCHEMA", "PERSON", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-           "GRADE_CONCEPTS", "BODY_KINDS", "PREFIXES", "sparql_prefixes"]
+           "GRADE_CONCEPTS", "BODY_KINDS", "PREFIXES", "sparql_prefixes", "sparql_string", "sparql_values"]

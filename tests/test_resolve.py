@@ -72,3 +72,26 @@ def test_no_council_is_inferred_from_a_committee_two_councils_share():
     b = Extraction(DocumentInfo("b.txt", "2", "South Council", None, "minutes", None), meetings=[EXAMPLE_MEETING])
     c = Extraction(DocumentInfo("c.txt", "3", None, None, "minutes", None), meetings=[EXAMPLE_MEETING])
     assert infer_councils([a, b, c]) == {}
+
+
+def test_the_store_gives_the_councillors_a_batch_may_need_and_only_those():
+    """Councillors ingested earlier resolve later surname mentions; those sharing no surname with the
+    batch are not read from the store (reading every councillor grew with the archive)."""
+    from graph.build import BuildContext, build_document_graph, document_graph_iri
+    from graph.iris import Minter
+    from graph.store import GraphStore
+
+    earlier = Extraction(DocumentInfo("earlier.txt", "0", "A Council", None, "minutes", 1),
+                         memberships=[Membership("Board", p, "member", src("earlier.txt")) for p in
+                                      (cllr("Chris Page"), cllr("Dana Lowe"), cllr("Eli O'Neill"))])
+    store = GraphStore.memory()
+    context = BuildContext(Minter("http://x.test"), PeopleIndex.from_extractions([earlier]), "2024-01-01T00:00:00+00:00")
+    store.replace_graph(document_graph_iri(context, "earlier.txt"), build_document_graph(earlier, context))
+    later = Extraction(DocumentInfo("later.txt", "1", "A Council", None, "minutes", 1),
+                       memberships=[Membership("Board", p, "member", src("later.txt")) for p in
+                                    (cllr("Page"), cllr("O'Neill"))])
+    people = PeopleIndex.from_extractions([later], store)
+    assert people.resolve(cllr("Page"), council="A Council", councillor=True).name.full == "Chris Page"
+    assert people.resolve(cllr("O'Neill"), council="A Council", councillor=True).name.full == "Eli O'Neill"
+    assert people.councillors() == ["Chris Page", "Eli O'Neill"]  # not Dana Lowe
+    assert PeopleIndex.from_extractions([later], GraphStore.memory()).councillors() == []
