@@ -16,6 +16,7 @@ from search.query import HighlightTerms
 SNIPPET_CHARS = 240
 _LEAD_CHARS = 60  # context kept before the first mark
 _SPACE = re.compile(r"\s+")
+_SEPARATOR = "\x00"  # not white space, not escaped by html.escape
 
 
 def make_snippet(text: str, wanted: HighlightTerms, max_chars: int = SNIPPET_CHARS) -> str:
@@ -28,18 +29,36 @@ def make_snippet(text: str, wanted: HighlightTerms, max_chars: int = SNIPPET_CHA
         start = 0
     start = _snap_back(text, start)
     end = _snap_forward(text, min(len(text), start + max_chars))
-    parts: list[str] = ["…"] if start > 0 else []
+    pieces = []  # plain text and marked words, alternately: plain, mark, plain, ..., plain
     cursor = start
     for s, e in marks:
         if s < start or e > end:
             continue
-        parts.append(_plain(text[cursor:s]))
-        parts.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        pieces.append(text[cursor:s])
+        pieces.append(text[s:e])
         cursor = e
-    parts.append(_plain(text[cursor:end]))
-    if end < len(text):
-        parts.append("…")
-    return "".join(parts).strip()
+    pieces.append(text[cursor:end])
+    return (("…" if start > 0 else "") + _plain_and_marks(pieces) + ("…" if end < len(text) else "")).strip()
+
+
+def _plain_and_marks(pieces: list[str]) -> str:
+    """`pieces` (plain, mark, plain, ..., plain) as HTML: the text between marks escaped with its
+    white space collapsed, the marks escaped and wrapped in <mark>.
+
+    The pieces are joined by a separator no snippet text holds, collapsed and escaped in one
+    pass each, then split again: one regex and one escape per snippet instead of one per
+    piece. A mark never holds white space nor touches a run of it across a separator, so
+    this gives what treating each piece alone gives."""
+    joined = _SEPARATOR.join(pieces)
+    if joined.count(_SEPARATOR) == len(pieces) - 1:  # the text itself holds no separator
+        parts = html.escape(_SPACE.sub(" ", joined)).split(_SEPARATOR)
+    else:
+        parts = [_plain(piece) if i % 2 == 0 else html.escape(piece) for i, piece in enumerate(pieces)]
+    out = [parts[0]]
+    for i in range(1, len(parts), 2):
+        out.append(f"<mark>{parts[i]}</mark>")
+        out.append(parts[i + 1])
+    return "".join(out)
 
 
 def matched_spans(text: str, wanted: HighlightTerms) -> list[tuple[int, int]]:
@@ -74,9 +93,17 @@ def candidate_words(wanted: HighlightTerms) -> re.Pattern:
 
 @functools.lru_cache(maxsize=1024)
 def _candidate_pattern(letters: str) -> re.Pattern:
-    # IGNORECASE matches a letter's other cases (and the few non-ASCII letters that lowercase to
-    # an ASCII one); a word it takes in wrongly is only tested and rejected.
-    return re.compile(rf"(?<![^\W_])[{re.escape(letters)}][^\W_]*", re.IGNORECASE)
+    # A token starting with one of `letters` in any case (IGNORECASE also takes the few
+    # non-ASCII letters that lowercase to an ASCII one); a word taken in wrongly is only tested
+    # and rejected. The pattern starts with a plain character class (the letters' ASCII cases
+    # and every non-ASCII character) so the regex engine skips ahead to the next such character
+    # in C; a pattern starting with a look-behind, or a case-insensitive class, is tried at every
+    # position (1.6x slower on a report section). The first look-behind keeps tokens that start
+    # there (the character before is not a token character), the second checks the first
+    # character case-insensitively, as a pattern compiled with IGNORECASE would.
+    cases = "".join(sorted({c for letter in letters for c in (letter, letter.upper(), letter.lower())
+                            if len(c) == 1 and c.isascii()}))
+    return re.compile(rf"[{re.escape(cases)}\x80-\U0010FFFF](?<![^\W_][\s\S])(?<=(?i:[{re.escape(letters)}]))[^\W_]*")
 
 
 def snippet_text(snippet_html: str) -> str:
