@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from whoosh import fields, qparser
 from whoosh import query as wq
 
-from search.analysis import TITLE_BOOST, TOKEN_PATTERN, day_number, stemming_analyzer
+from search.analysis import TITLE_BOOST, TOKEN_PATTERN, _stem_lower, _too_long, day_number, stemming_analyzer
 from search.base import SearchError, SearchQuery
 
 # Fields a user may name in a query (`kind:resolution`). Numeric and stored-only fields are
@@ -47,6 +47,8 @@ def _parser() -> qparser.QueryParser:
 
 _PARSER = _parser()
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_PARSER_OPERATORS = _OPERATORS | {"REQUIRE"}  # every word whoosh's OperatorsPlugin reads as an operator
+_PLAIN_WORDS = re.compile(rf"{TOKEN_PATTERN}(?:\s+{TOKEN_PATTERN})*")
 
 
 @dataclass
@@ -98,6 +100,9 @@ def parse_query(q: str) -> ParsedQuery:
     q = (q or "").strip()
     if not q:
         return ParsedQuery(wq.Every())
+    plain = _plain_words_tree(q)
+    if plain is not None:
+        return ParsedQuery(plain, words=[w.lower() for w in q.split()])
     problem = syntax_problem(q)
     if problem is None:
         try:
@@ -118,6 +123,22 @@ def parse_query(q: str) -> ParsedQuery:
     # Lowercased so AND/OR/NOT are words again, not operators.
     tree = _PARSER.parse(" ".join(w.lower() for w in words))
     return ParsedQuery(tree, fallback=True, message=message, words=[w.lower() for w in words])
+
+
+def _plain_words_tree(q: str) -> wq.Query | None:
+    """The tree whoosh's parser makes of a query of plain words (no quotes, brackets, fields,
+    wildcards, boosts or operators), built directly: the AND of each word's OR over the default
+    fields, normalised as the parser normalises it. None for anything else, which the parser
+    reads. The parser takes a fifth of a millisecond for two words, a fast search's 5%;
+    `tests/test_search_query.py` checks both give equal trees."""
+    if not _PLAIN_WORDS.fullmatch(q):
+        return None
+    words = q.split()
+    if any(word in _PARSER_OPERATORS or _too_long(word) for word in words):
+        return None
+    boosts = {"title": TITLE_BOOST}
+    return wq.And([wq.Or([wq.Term(name, term, boost=boosts.get(name, 1.0)) for name in DEFAULT_FIELDS])
+                   for term in map(_stem_lower, words)]).normalize()
 
 
 def _words_of(tree: wq.Query, q: str) -> list[str]:
