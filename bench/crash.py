@@ -87,10 +87,21 @@ def check_consistent(data: Path, *, complete: bool) -> dict:
         index.close()
 
 
-def run_kill_cycles(kills: int, workdir: Path, *, extra: int = 40, seed: int = 1, max_delay: float = 4.0) -> list[dict]:
-    """Kill ingest `kills` times at random moments, then let one run finish; one result dict per cycle."""
+def run_kill_cycles(kills: int, workdir: Path, *, extra: int = 40, seed: int = 1, max_delay: float = 4.0,
+                    scaled: int = 0) -> list[dict]:
+    """Kill ingest `kills` times at random moments, then let one run finish; one result dict per cycle.
+
+    ``scaled`` > 0 ingests that many scaled documents (bench/scale.py) instead of the corpus and
+    small fillers: batches of 200 real-size documents, with workers and bulk loads, so kills land
+    inside them."""
     rng = random.Random(seed)
-    inputs = make_inputs(workdir / "inputs", extra)
+    if scaled:
+        from bench.scale import scale_corpus
+
+        inputs = workdir / "inputs"
+        scale_corpus(scaled, inputs, seed=1)
+    else:
+        inputs = make_inputs(workdir / "inputs", extra)
     data = workdir / "data"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     results = []
@@ -118,11 +129,13 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--extra", type=int, default=40, help="extra small documents beside the corpus")
     parser.add_argument("--max-delay", type=float, default=4.0, help="kill after a random 0.3..MAX seconds")
+    parser.add_argument("--scaled", type=int, default=0,
+                        help="ingest this many scaled documents instead (batches with workers and bulk loads)")
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "out" / "crash")
     args = parser.parse_args()
     shutil.rmtree(args.workdir, ignore_errors=True)
     t0 = time.time()
-    results = run_kill_cycles(args.kills, args.workdir, extra=args.extra, max_delay=args.max_delay)
+    results = run_kill_cycles(args.kills, args.workdir, extra=args.extra, max_delay=args.max_delay, scaled=args.scaled)
     ok = all(not r["problems"] for r in results) and results[-1]["exit"] == 0
     lines = [f"| {r['cycle']} | {r.get('killed_after_s', '')} | {'finished first' if r.get('finished_first') else ('killed' if 'killed_after_s' in r else '')} "
              f"| {r['documents']} | {r['triples']} | {'ok' if not r['problems'] else r['problems']} |"
