@@ -158,6 +158,14 @@ class _Matcher:
         return out
 
 
+_COMBINED_BINS = 1 << 20  # facet value combinations counted in one array (8 MB of counts)
+
+
+def _counted(counts: np.ndarray, labels: list) -> dict[str, int]:
+    """Value -> count for the values counted at least once (empty values left out)."""
+    return {str(labels[i]): int(c) for i in np.nonzero(counts)[0] for c in (counts[i],) if labels[i] not in ("", "None")}
+
+
 class _Columns:
     """numpy views of the per-docnum columns of one set of segments."""
 
@@ -172,24 +180,55 @@ class _Columns:
         self.day = np.asarray([d or 0 for d in columns["day"]], dtype=np.int64)
         self._columns = columns
         self._facets: dict[str, tuple[np.ndarray, list]] = {}
+        self._combined: dict[tuple, np.ndarray] = {}  # facet columns -> each docnum's combination code
         self._key_rank: np.ndarray | None = None
         self.field_lengths: dict[str, np.ndarray] = {}  # filled by VectorSearcher.field_lengths
         self._lock = threading.Lock()
 
-    def facet_counts(self, field: str, ids: np.ndarray) -> dict[str, int]:
-        """Value -> number of `ids` with it, for a facet column (empty values left out)."""
+    def _coded(self, field: str) -> tuple[np.ndarray, list]:
+        """A facet column as codes (each docnum's value's place among the sorted values) and values."""
         with self._lock:
             coded = self._facets.get(field)
             if coded is None:
                 labels, codes = np.unique(np.asarray([v if v is not None else "" for v in self._columns[field]], dtype=object)
                                           .astype(str), return_inverse=True)
                 coded = self._facets[field] = (codes.astype(np.int64), list(labels))
-        codes, labels = coded
+        return coded
+
+    def facet_counts(self, field: str, ids: np.ndarray) -> dict[str, int]:
+        """Value -> number of `ids` with it, for a facet column (empty values left out)."""
+        codes, labels = self._coded(field)
         if not len(ids):
             return {}
         ids = ids.astype(np.int64, copy=False)
-        counts = np.bincount(codes[ids], minlength=len(labels))
-        return {str(labels[i]): int(c) for i in np.nonzero(counts)[0] for c in (counts[i],) if labels[i] not in ("", "None")}
+        return _counted(np.bincount(codes[ids], minlength=len(labels)), labels)
+
+    def facets(self, fields: dict[str, str], ids: np.ndarray) -> dict[str, dict[str, int]]:
+        """`facet_counts` of several facet columns at once (name -> column).
+
+        Each docnum has one code for its combination of values (a place in the product of the
+        columns' values), so one gather and one count over all matches give every facet, the
+        sums along the other columns: at 10,000 documents (100k matches) 1.2 ms for three
+        columns one by one, 0.3 ms together. Past `_COMBINED_BINS` combinations, one by one."""
+        names = list(fields)
+        coded = [self._coded(fields[name]) for name in names]
+        sizes = [len(labels) for _, labels in coded]
+        if not len(ids) or math.prod(sizes) > _COMBINED_BINS:
+            return {name: self.facet_counts(fields[name], ids) for name in names}
+        with self._lock:
+            key = tuple(fields[name] for name in names)
+            combined = self._combined.get(key)
+            if combined is None:
+                combined = np.zeros(len(coded[0][0]), dtype=np.int64)
+                for (codes, _), size in zip(coded, sizes):
+                    combined = combined * size + codes
+                combined = self._combined[key] = combined.astype(np.int32)
+        counts = np.bincount(combined[ids], minlength=math.prod(sizes)).reshape(sizes)
+        out = {}
+        for axis, (name, (_, labels)) in enumerate(zip(names, coded)):
+            others = tuple(a for a in range(len(sizes)) if a != axis)
+            out[name] = _counted(counts.sum(axis=others) if others else counts, labels)
+        return out
 
     def key_rank(self) -> np.ndarray:
         """Each docnum's place in key order (computed on first use)."""
@@ -499,7 +538,7 @@ class WhooshIndex(EngineIndex):
             hits = Hits(hits.ids[keep], hits.scores[keep])
         facets = None
         if with_facets:
-            facets = {name: arrays.facet_counts(field, hits.ids) for name, field in FACET_FIELDS.items()}
+            facets = arrays.facets(FACET_FIELDS, hits.ids)
         keys = self._columns(searcher)["key"]
         # Ties are broken by key here, in the arrays: with a tie group of thousands (a text
         # every document of a series repeats) fetching the group whole would cost more than the search.
@@ -519,8 +558,7 @@ class WhooshIndex(EngineIndex):
         rather than in the first search."""
         searcher = self._searcher()
         arrays = self._arrays(searcher, _leaves(searcher.reader()))
-        for field in FACET_FIELDS.values():
-            arrays.facet_counts(field, arrays.day[:0])
+        arrays.facets(FACET_FIELDS, np.arange(min(1, len(arrays.live)), dtype=np.int64))  # codes and their combinations
         self._spelling()
 
     def _arrays(self, searcher: Searcher, leaves) -> "_Columns":

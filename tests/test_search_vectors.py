@@ -77,7 +77,13 @@ def test_search_pages_match_the_reference(index, q):
     assert [round(h.score, 9) for h in result.hits] == [score for score, _ in reference[:15]]
 
 
-def test_facets_and_filters_agree_with_whooshs_matchers(index):
+@pytest.mark.parametrize("combined_bins", [1 << 20, 0])
+def test_facets_and_filters_agree_with_whooshs_matchers(index, monkeypatch, combined_bins):
+    """Facets counted over every combination of values at once, or column by column
+    (combined_bins 0), are those of whoosh's matchers."""
+    import search.whoosh_engine as engine
+
+    monkeypatch.setattr(engine, "_COMBINED_BINS", combined_bins)
     for q in ("school", "budget training", '"school meals"'):
         for kwargs in ({}, {"kind": "report"}, {"date_from": "2015-01-01", "date_to": "2019-12-31"}):
             compiled = index._compile(validate(SearchQuery(q=q, **kwargs)))
@@ -168,3 +174,51 @@ def test_commits_merge_small_segments_and_leave_large_ones(tmp_path, monkeypatch
     assert max(rewritten.values()) <= 3  # once per tier climbed (4 -> 12 -> 36 -> 108 passages)
     assert ix.count() == 120 and ix.search(SearchQuery(q="school OR budget OR pupils", size=1)).total > 0
     ix.close()
+
+
+def test_a_union_of_two_lists_is_the_plain_sum_of_their_scores():
+    """Two hit lists of any lengths and overlaps (one inside the other, disjoint, interleaved,
+    empty): the union holds every docnum once, ascending, with the sum of its scores, bit for bit."""
+    import numpy as np
+
+    from search.whoosh_vectors import Hits, _unite
+
+    rng = np.random.default_rng(5)
+    for trial in range(400):
+        span = int(rng.integers(1, 5000))
+        lists = []
+        for _ in range(2):
+            n = int(rng.integers(0, span + 1)) if trial % 4 else int(rng.integers(0, 3))
+            ids = np.sort(rng.choice(span, size=min(n, span), replace=False)).astype(np.int64)
+            lists.append(Hits(ids, rng.random(len(ids)) * 10))
+        if trial % 7 == 0:  # one inside the other
+            keep = rng.random(len(lists[0].ids)) < 0.5
+            lists[1] = Hits(lists[0].ids[keep], rng.random(int(keep.sum())))
+        expected: dict[int, float] = {}
+        for hits in lists:
+            for docnum, score in zip(hits.ids.tolist(), hits.scores.tolist()):
+                expected[docnum] = expected[docnum] + score if docnum in expected else score
+        united = _unite(lists)
+        assert united.ids.tolist() == sorted(expected)
+        assert united.scores.tolist() == [expected[d] for d in sorted(expected)]
+
+
+def test_phrases_scored_at_their_documents_match_the_and_of_their_words(index, monkeypatch):
+    """A phrase's documents are scored by looking them up in each word's list; the plain way
+    intersects the words' lists and keeps the phrase's documents: same ids, same scores, bit for bit."""
+    import search.whoosh_vectors as vectors
+
+    searcher = index._searcher()
+    queries = ['"school meals"', '"school meals budget"', '"special needs" children', '"meals school"',
+               '"budget training plan finance"', 'title:"school meals"', '"school school"', '"nothingmatches school"']
+
+    def evaluate_all():
+        v = VectorSearcher(searcher, PostingsCache(), _leaves(searcher.reader()))
+        return {q: v.evaluate(parse_query(q).tree) for q in queries}
+
+    fast = evaluate_all()
+    monkeypatch.setattr(vectors, "_scored_at", lambda parts, docs: vectors._restrict(vectors._intersect(parts), docs))
+    plain = evaluate_all()
+    assert any(len(h.ids) for h in fast.values())
+    for q in queries:
+        assert fast[q].ids.tolist() == plain[q].ids.tolist() and fast[q].scores.tolist() == plain[q].scores.tolist(), q
