@@ -8,6 +8,7 @@ hop reaches the facts — no FILTER scan over every literal. Every query runs in
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from typing import Any, Iterable
@@ -182,7 +183,7 @@ class _Step:
 
 def _trie(facts: dict[str, FactPath]) -> _Step:
     """The fact paths as a trie, so facts sharing a prefix (the lead inspector's association,
-    the school) walk it once."""
+    the school) are read once."""
     root = _Step(None)
     for name, path in facts.items():
         node = root
@@ -192,21 +193,33 @@ def _trie(facts: dict[str, FactPath]) -> _Step:
     return root
 
 
-def _walk(ox: "pyoxigraph.Store", graph: "pyoxigraph.NamedNode", nodes: list, at: _Step,
-          out: dict[str, set]) -> None:
-    """Walk the trie below ``at`` from ``nodes`` inside one graph by index lookups, adding each
-    fact's values to ``out``."""
-    for step in at.next.values():
-        if step.having is not None:
-            reached = [n for n in nodes if next(ox.quads_for_pattern(n, step.predicate, step.having, graph), None) is not None]
-        else:
-            reached = [q.object for n in nodes for q in ox.quads_for_pattern(n, step.predicate, None, graph)]
-        if not reached:
-            continue
-        for name in step.facts:
-            out[name].update(_ox_value(n) for n in reached)
-        if step.next:
-            _walk(ox, graph, [n for n in reached if not isinstance(n, pyoxigraph.Literal)], step, out)
+@functools.lru_cache(maxsize=16)
+def _facts_pattern(facts: tuple[tuple[str, FactPath], ...]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The fact paths' trie as one SPARQL pattern from ``?s``: each step an OPTIONAL nested in
+    the step before it, each fact bound to the variable of the step it ends on. Returns the
+    pattern and (fact name, variable) pairs. A record with one value per fact gives one row."""
+    count, ends = 0, []
+
+    def below(var: str, at: _Step) -> str:
+        nonlocal count
+        parts = []
+        for step in at.next.values():
+            if step.having is not None:  # the same node, kept if it has this predicate and object
+                triple = f"{var} <{step.predicate.value}> <{step.having.value}> ."
+                target = var
+                if step.facts:  # a fact ending here: a variable bound only where the node is kept
+                    count += 1
+                    target = f"?x{count}"
+                    triple += f" BIND({var} AS {target})"
+            else:
+                count += 1
+                target = f"?x{count}"
+                triple = f"{var} <{step.predicate.value}> {target} ."
+            ends.extend((name, target) for name in step.facts)
+            parts.append(f"OPTIONAL {{ {triple} {below(target, step)} }}")
+        return " ".join(parts)
+
+    return below("?s", _trie(dict(facts))), tuple(ends)
 
 
 def _date_patterns(subject: str, predicate: str, date_from: str | None, date_to: str | None) -> list[str]:
@@ -235,16 +248,28 @@ def facts_of(store: GraphStore, described: list[tuple[str, str]], facts: dict[st
     fact name -> sorted distinct values. Reading inside one graph matters: over the union of
     graphs a record repeated in several documents would multiply its values into a cross product.
 
-    Embedded, the paths are walked with index lookups (`quads_for_pattern`): the 13 facts of
-    24 inspections took 12 ms as 13 SPARQL queries at 1,000 documents, mostly fixed cost per
-    query. A remote store gets one SPARQL query per fact (the same paths, via `fact_pattern`).
+    Embedded, one query per batch reads every fact of every subject: Oxigraph's ``LATERAL``
+    evaluates the trie of paths (`_facts_pattern`) inside each subject's graph, decoding only
+    the values it returns (walking the paths with `quads_for_pattern` decoded all four terms
+    of every quad: the inspector question at 10,000 documents took 9.1 ms that way, 7.2 this
+    way). A remote store gets one standard SPARQL query per fact (the same paths, via `fact_pattern`).
     """
     out: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     ox = getattr(store, "_ox", None)
     if ox is not None:
-        root = _trie(facts)
-        for subject, graph in described:
-            _walk(ox, pyoxigraph.NamedNode(graph), [pyoxigraph.NamedNode(subject)], root, out[subject])
+        pattern, ends = _facts_pattern(tuple(facts.items()))
+        variables = " ".join(dict.fromkeys(var for _, var in ends))
+        for i in range(0, len(described), batch):
+            chunk = described[i:i + batch]
+            # ?n numbers the subjects: an integer is stored inline, so no row decodes the subject's IRI.
+            values = " ".join(f"({n} {_iri(s)} {_iri(g)})" for n, (s, g) in enumerate(chunk))
+            query = f"SELECT ?n {variables} WHERE {{ VALUES (?n ?s ?g) {{ {values} }} LATERAL {{ GRAPH ?g {{ {pattern} }} }} }}"
+            for row in ox.query(query):
+                by_fact = out[chunk[int(row[0].value)][0]]
+                for name, var in ends:
+                    value = row[var[1:]]
+                    if value is not None:
+                        by_fact[name].add(_ox_value(value))
         return {subject: {k: sorted(v, key=str) for k, v in by_fact.items()} for subject, by_fact in out.items()}
     for i in range(0, len(described), batch):
         values = " ".join(f"({_iri(s)} {_iri(g)})" for s, g in described[i:i + batch])

@@ -118,12 +118,58 @@ class _SparqlOnly:
 
 
 @pytest.mark.parametrize("facts, kind", [(Q._INSPECTION_FACTS, "cg:Inspection"), (Q._DECISION_FACTS, "cg:Decision")])
-def test_fact_paths_walked_by_lookups_match_their_sparql(corpus, facts, kind):
-    """facts_of walks the paths with index lookups on an embedded store and asks SPARQL
-    elsewhere: on the corpus both give the same facts, and the facts are there."""
+def test_fact_paths_read_in_one_query_match_their_sparql(corpus, facts, kind):
+    """facts_of reads the paths in one LATERAL query per batch on an embedded store and asks one
+    standard SPARQL query per fact elsewhere: on the corpus both give the same facts, and the
+    facts are there."""
     described = Q._described(corpus, "?s", [f"GRAPH ?g {{ ?s a {kind} }}"])
     assert described
-    walked = Q.facts_of(corpus, described, facts)
+    read = Q.facts_of(corpus, described, facts)
     asked = Q.facts_of(_SparqlOnly(corpus), described, facts)
-    assert walked == asked
-    assert all(by_fact.get("document") for by_fact in walked.values())
+    assert read == asked
+    assert all(by_fact.get("document") for by_fact in read.values())
+
+
+def test_fact_paths_read_by_one_query_give_every_value_and_only_the_records_graph():
+    """Facts with several values (two of them on one record: rows multiply), a path through a
+    node kept by `Having` and one whose `Having` fails, a path stopped by a literal, and the same
+    record stated differently in a second graph: the embedded store's one query per batch and
+    the per-fact SPARQL read the same values, those of the record's own graph."""
+    from graph.store import GraphStore
+
+    ex = "http://example.org/"
+    facts = {
+        "label": (Q.RDFS.label,),
+        "school": (Q.CG.school,),
+        "schoolName": (Q.CG.school, Q.RDFS.label),
+        "leadName": (Q.PROV.qualifiedAssociation, Q.Having(Q.PROV.hadRole, Q.CG.LeadInspector), Q.PROV.agent, Q.FOAF.name),
+        "lead": (Q.PROV.qualifiedAssociation, Q.Having(Q.PROV.hadRole, Q.CG.LeadInspector)),
+        "throughLiteral": (Q.CG.page, Q.RDFS.label),
+    }
+    lit = '"{}"'.format
+    store = GraphStore.memory()
+    store.replace_graph(ex + "g1", "\n".join(f"{s} {p} {o} ." for s, p, o in [
+        (f"<{ex}r1>", f"<{Q.RDFS.label}>", lit("first")), (f"<{ex}r1>", f"<{Q.RDFS.label}>", lit("second")),
+        (f"<{ex}r1>", f"<{Q.CG.school}>", f"<{ex}s1>"), (f"<{ex}r1>", f"<{Q.CG.school}>", f"<{ex}s2>"),
+        (f"<{ex}s1>", f"<{Q.RDFS.label}>", lit("School One")), (f"<{ex}s2>", f"<{Q.RDFS.label}>", lit("School Two")),
+        (f"<{ex}s2>", f"<{Q.RDFS.label}>", lit("The Second School")),
+        (f"<{ex}r1>", f"<{Q.PROV.qualifiedAssociation}>", f"<{ex}a1>"),
+        (f"<{ex}r1>", f"<{Q.PROV.qualifiedAssociation}>", f"<{ex}a2>"),
+        (f"<{ex}a1>", f"<{Q.PROV.hadRole}>", f"<{Q.CG.LeadInspector}>"), (f"<{ex}a1>", f"<{Q.PROV.agent}>", f"<{ex}p1>"),
+        (f"<{ex}a2>", f"<{Q.PROV.agent}>", f"<{ex}p2>"),
+        (f"<{ex}p1>", f"<{Q.FOAF.name}>", lit("Lead Person")), (f"<{ex}p2>", f"<{Q.FOAF.name}>", lit("Other Person")),
+        (f"<{ex}r1>", f"<{Q.CG.page}>", '"7"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+        (f"<{ex}r2>", f"<{Q.RDFS.label}>", lit("no other facts")),
+    ]) + "\n")
+    store.replace_graph(ex + "g2", f"<{ex}r1> <{Q.RDFS.label}> \"from another document\" .\n"
+                                   f"<{ex}s1> <{Q.RDFS.label}> \"School One, elsewhere\" .\n")
+    described = [(ex + "r1", ex + "g1"), (ex + "r2", ex + "g1")]
+    expected = {
+        ex + "r1": {"label": ["first", "second"], "school": [ex + "s1", ex + "s2"],
+                    "schoolName": ["School One", "School Two", "The Second School"], "leadName": ["Lead Person"],
+                    "lead": [ex + "a1"]},
+        ex + "r2": {"label": ["no other facts"]},
+    }
+    assert Q.facts_of(store, described, facts) == expected
+    assert Q.facts_of(_SparqlOnly(store), described, facts) == expected
+    assert Q.facts_of(store, described, facts, batch=1) == expected
