@@ -108,6 +108,13 @@ def _too_long(word: str) -> bool:
     return len(word.encode("utf-8")) >= MAX_TOKEN_BYTES
 
 
+def spelling_words(text: str) -> set[str]:
+    """The distinct words "did you mean" draws from in a text: what `words_analyzer` makes of
+    it (lowercase, tokens of `MAX_TOKEN_BYTES` or more dropped), each once."""
+    return {word.lower() for word in TOKEN_RE.findall(text)
+            if len(word) < _SHORTEST_TOO_LONG or not _too_long(word)}
+
+
 @functools.lru_cache(maxsize=200_000)
 def _stem_lower(word: str) -> str:
     return english_stem(word.lower())

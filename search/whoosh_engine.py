@@ -17,11 +17,11 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
 from whoosh.searching import Searcher
 
-from search.analysis import TOKEN_RE, stemming_analyzer, words_analyzer
+from search.analysis import spelling_words, stemming_analyzer
 from search.base import IndexedPassage
 from search.common import FACET_FIELDS, FILTER_FIELDS, EngineIndex, Ranked, passage_fields
 from search.query import Request
-from search.whoosh_writing import FastSegmentWriter
+from search.whoosh_writing import FastSegmentWriter, read_spelling
 from search.whoosh_vectors import Hits, PostingsCache, Unsupported, VectorSearcher, top_by_score
 from search.whoosh_vectors import _restrict as restrict
 
@@ -306,9 +306,9 @@ def _add_passages(writer, passages: dict[str, list[IndexedPassage]]) -> None:
                 raise ValueError(f"passage {p.key!r} belongs to {p.document!r}, not {document!r}")
             values = passage_fields(p)
             values["entity"] = " ".join(values["entity"])
-            # Each distinct word once: "did you mean" needs only which words occur in
-            # a passage (document frequency), and whoosh's analyser is the slow part.
-            values["spell"] = " ".join(dict.fromkeys(TOKEN_RE.findall(values["spell"])))
+            # "Did you mean" needs only which words occur in a passage: they go to the
+            # segment's vocabulary file, not into postings (search/whoosh_writing.py).
+            writer.add_spelling(spelling_words(values.pop("spell")))
             writer.add_document(**values)
 
 
@@ -321,7 +321,7 @@ def write_segment(path: Path, passages: dict[str, list[IndexedPassage]]) -> Any 
     if not any(passages.values()):
         return None
     ix = FileStorage(str(path), supports_mmap=False).open_index()
-    writer = FastSegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB, private_temp=True)
+    writer = FastSegmentWriter(ix, _lk=False, limitmb=WRITER_LIMIT_MB, private_temp=True, spelling=True)
     try:
         _add_passages(writer, passages)
         segment = writer._finalize_segment()
@@ -342,7 +342,6 @@ def whoosh_schema() -> fields.Schema:
         kind=fields.ID(stored=True, sortable=True),
         title=fields.TEXT(analyzer=stem, stored=True),  # boosted by the query parser, as in tantivy
         text=fields.TEXT(analyzer=stem, stored=True),
-        spell=fields.TEXT(analyzer=words_analyzer(), phrase=False),
         committee=fields.TEXT(analyzer=stem),
         committee_id=fields.ID(stored=True, sortable=True),
         council=fields.TEXT(analyzer=stem),
@@ -399,6 +398,12 @@ def _joined_columns(parts: list[dict[str, list]]) -> dict[str, list]:
 
 
 def _spelling_part(reader) -> dict[str, int]:
+    known = read_spelling(reader)
+    if known is not None:
+        return known
+    # A segment written before the vocabulary file existed: its "spell" field's terms.
+    if "spell" not in reader.schema:
+        return {}
     return {(t.decode("utf-8") if isinstance(t, bytes) else t): info.doc_frequency()
             for t, info in reader.iter_field("spell")}
 
@@ -437,7 +442,7 @@ class WhooshIndex(EngineIndex):
     # --- writing ---------------------------------------------------------------------
     def replace_documents(self, passages: dict[str, list[IndexedPassage]]) -> None:
         """Replace every passage of each named document with the given ones: one writer, one commit."""
-        writer = FastSegmentWriter(self._ix, timeout=WRITER_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB)
+        writer = FastSegmentWriter(self._ix, timeout=WRITER_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB, spelling=True)
         try:
             for document in passages:
                 writer.delete_by_term("document", document)
@@ -451,7 +456,7 @@ class WhooshIndex(EngineIndex):
         """Delete `documents`' passages and list the segments `write_segment` wrote (`prepared`),
         merging small segments as a commit does, in one commit (one new TOC)."""
         segments = [segment for segment in prepared if segment is not None]
-        writer = FastSegmentWriter(self._ix, timeout=WRITER_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB)
+        writer = FastSegmentWriter(self._ix, timeout=WRITER_LOCK_TIMEOUT, limitmb=WRITER_LIMIT_MB, spelling=True)
         try:
             for document in documents:
                 writer.delete_by_term("document", document)

@@ -26,6 +26,7 @@ def _write(path, writer_class) -> windex.Index:
         for p in _passages(f"doc-{d}.txt", 70, rng):
             values = passage_fields(p)
             values["entity"] = " ".join(values["entity"])
+            values.pop("spell")  # a vocabulary file, not a field (search/whoosh_writing.py)
             writer.add_document(**values)
     writer.commit()
     return ix
@@ -68,6 +69,7 @@ def _merged(path, writer_class) -> windex.Index:
         for p in _passages(f"doc-{d}.txt", 50, rng):
             values = passage_fields(p)
             values["entity"] = " ".join(values["entity"])
+            values.pop("spell")  # a vocabulary file, not a field (search/whoosh_writing.py)
             writer.add_document(**values)
         writer.commit(merge=False)
     writer = writer_class(ix)
@@ -75,6 +77,7 @@ def _merged(path, writer_class) -> windex.Index:
     for p in _passages("doc-new.txt", 40, rng):
         values = passage_fields(p)
         values["entity"] = " ".join(values["entity"])
+        values.pop("spell")  # a vocabulary file, not a field (search/whoosh_writing.py)
         writer.add_document(**values)
     writer.commit(mergetype=OPTIMIZE)
     return ix
@@ -115,3 +118,92 @@ def test_grouped_pool_yields_whooshs_posting_stream(tmp_path):
         assert list(grouped.items()) == list(plain.items())
         assert grouped.fieldnames == plain.fieldnames
         assert spilled == (limitmb < 1)
+
+
+def test_vocabulary_file_counts_what_a_spell_field_would(tmp_path):
+    """A segment's vocabulary file gives each word the document frequency a "spell" field of the
+    same words would have: for new segments, and for merged ones whose sources had deletions
+    (their live passages only), segment by segment."""
+    from whoosh import fields as wfields
+    from whoosh.reading import SegmentReader
+    from whoosh.writing import OPTIMIZE
+
+    from search.analysis import spelling_words, words_analyzer
+    from search.whoosh_engine import _spelling_part
+    from search.whoosh_writing import read_spelling
+
+    schema = whoosh_schema()
+    schema.add("spell", wfields.TEXT(analyzer=words_analyzer(), phrase=False))
+    path = tmp_path / "ix"
+    path.mkdir()
+    ix = windex.create_in(str(path), schema)
+    rng = random.Random(8)
+
+    def commit(documents, delete=(), mergetype=None):
+        writer = FastSegmentWriter(ix, spelling=True)
+        for name in delete:
+            writer.delete_by_term("document", name)
+        for name in documents:
+            for p in _passages(name, 15, rng):
+                values = passage_fields(p)
+                values["entity"] = " ".join(values["entity"])
+                words = spelling_words(values["spell"])
+                values["spell"] = " ".join(sorted(words))
+                writer.add_spelling(words)
+                writer.add_document(**values)
+        writer.commit(mergetype=mergetype) if mergetype else writer.commit(merge=False)
+
+    def check():
+        toc = ix._read_toc()
+        assert toc.segments
+        for segment in toc.segments:
+            reader = SegmentReader(ix.storage, schema, segment)
+            field = {(t.decode() if isinstance(t, bytes) else t): i.doc_frequency() for t, i in reader.iter_field("spell")}
+            assert read_spelling(reader) == field
+            reader.close()
+
+    commit(["a.txt", "b.txt"])
+    commit(["c.txt"])
+    check()
+    commit(["b.txt"], delete=["b.txt"])  # replaced: deletions in the first segment
+    check()
+    commit(["d.txt"], delete=["c.txt"], mergetype=OPTIMIZE)  # one segment from sources with deletions
+    check()
+    commit(["e.txt"])
+    commit([], mergetype=OPTIMIZE)  # sources without deletions: their files are summed
+    check()
+    # and the engine reads the file, not the field
+    reader = SegmentReader(ix.storage, schema, ix._read_toc().segments[0])
+    assert _spelling_part(reader) == read_spelling(reader) and len(read_spelling(reader)) > 10
+    reader.close()
+
+
+def test_an_index_from_before_the_vocabulary_file_still_suggests(tmp_path):
+    """Indexes written with the old "spell" field: their segments' field terms serve "did you
+    mean", beside the files of segments written since."""
+    from whoosh import fields as wfields
+
+    from search import SearchQuery
+    from search.analysis import spelling_words, words_analyzer
+    from search.base import IndexedPassage
+    from search.whoosh_engine import WhooshIndex
+
+    schema = whoosh_schema()
+    schema.add("spell", wfields.TEXT(analyzer=words_analyzer(), phrase=False))
+    path = tmp_path / "old"
+    path.mkdir()
+    ix = windex.create_in(str(path), schema)
+    writer = SegmentWriter(ix)
+    old = IndexedPassage("old.txt#1", "old.txt", "minutes", "Allotments", "The allotment waiting list grew.")
+    values = passage_fields(old)
+    values["entity"] = " ".join(values["entity"])
+    values["spell"] = " ".join(sorted(spelling_words(values["spell"])))
+    writer.add_document(**values)
+    writer.commit()
+    index = WhooshIndex(path)
+    assert index.search(SearchQuery("allotmnts")).suggestion == "allotments"
+    index.replace_documents({"new.txt": [IndexedPassage("new.txt#1", "new.txt", "minutes", "Libraries",
+                                                        "Library opening hours were extended.")]})
+    assert index.search(SearchQuery("libary")).suggestion == "library"
+    assert index.search(SearchQuery("allotmnts")).suggestion == "allotments"
+    index.close()
