@@ -125,6 +125,26 @@ def test_readers_share_one_parsed_manifest_until_a_run_changes_it(tmp_path):
     assert DataDir(settings).current_manifest() == DataDir(settings).manifest()
 
 
+def test_readers_keep_the_documents_compactly_and_give_back_the_same_entries():
+    from councilgraph.data import CompactDocuments, ReaderManifest
+
+    documents = {f"{prefix}-{i:04d}.txt": {"checksum": f"{i:064x}", "passages": i % 7, "triples": 3 * i,
+                                             "graph": f"http://example.org/id/document/{prefix}-{i}", "council": None}
+                 for prefix in ("b", "a", "Ωmega", "a-b") for i in range(150)}
+    documents["quote\"and\\slash.txt"] = {"passages": 1, "triples": 2}
+    compact = CompactDocuments(documents)
+    assert len(compact) == len(documents) and list(compact) == sorted(documents)
+    assert dict(compact.items()) == documents and compact == documents
+    for name in documents:
+        assert compact[name] == documents[name] and name in compact
+    for missing in ("", "a", "a-0000.txt ", "zzz", "b-0150.txt"):
+        assert missing not in compact and compact.get(missing) is None
+    manifest = ReaderManifest({"version": 1, "generation": 4, "snapshot": "snapshots/000004", "documents": documents})
+    assert manifest["snapshot"] == "snapshots/000004" and manifest["documents"] == documents
+    assert manifest.totals == {"documents": 601, "triples": sum(d["triples"] for d in documents.values()),
+                               "passages": sum(d["passages"] for d in documents.values())}
+
+
 def test_bad_files_are_reported_and_skipped_the_rest_goes_in(tmp_path):
     settings = settings_for(tmp_path)
     folder = tmp_path / "in"

@@ -61,13 +61,7 @@ def _manifest_counts(root: str, generation: str) -> dict[str, Any]:
     from councilgraph.data import DataDir
 
     manifest = DataDir({**settings(), "data_dir": root}).current_manifest()
-    documents = manifest.get("documents", {})
-    return {
-        "generation": manifest.get("generation"),
-        "documents": len(documents),
-        "triples": sum(int(d.get("triples", 0)) for d in documents.values()),
-        "passages": sum(int(d.get("passages", 0)) for d in documents.values()),
-    }
+    return {"generation": manifest.get("generation"), **manifest.totals}
 
 
 # --- search -------------------------------------------------------------------------------
