@@ -50,7 +50,8 @@ def passage_fields(p: IndexedPassage) -> dict[str, Any]:
 @dataclass
 class Ranked:
     """One match in engine order: `order` sorts ascending the way the engine ranked it.
-    `key` may be None until it is needed to break a tie (see `EngineIndex._fill_keys`).
+    `key` may be None until it is needed to break a tie (see `EngineIndex._fill_keys`); an
+    engine may give any value that sorts as its keys do (whoosh: the key's place in key order).
     `settled`: the engine already broke ties in a fixed order of its own (whoosh: by key;
     tantivy: by index order), so its first n rows are the first n of one total order and no
     tie group needs fetching whole."""
@@ -138,7 +139,7 @@ class EngineIndex(ABC):
             (i > 0 and rows[i - 1].order == row.order) or (i + 1 < len(rows) and rows[i + 1].order == row.order))]
         if tied:
             self._fill_keys(tied)
-        rows.sort(key=lambda r: (r.order, r.key or ""))
+        rows.sort(key=lambda r: (r.order, "" if r.key is None else r.key))
         return rows[offset:needed]
 
     def _hit(self, row: Ranked, wanted) -> SearchHit:

@@ -8,19 +8,21 @@ import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 from whoosh import fields, index
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
+from whoosh.idsets import DocIdSet
 from whoosh.searching import Searcher
 
 from search.analysis import spelling_words, stemming_analyzer
 from search.base import IndexedPassage
 from search.common import FACET_FIELDS, FILTER_FIELDS, EngineIndex, Ranked, passage_fields
 from search.query import Request
+from search.whoosh_columns import SharedStored, coded_column, join_coded, key_bytes_of, key_ranks, numeric_column
 from search.whoosh_writing import FastSegmentWriter, read_spelling
 from search.whoosh_vectors import Hits, PostingsCache, Unsupported, VectorSearcher, top_by_score
 from search.whoosh_vectors import _restrict as restrict
@@ -31,7 +33,6 @@ WRITER_LOCK_TIMEOUT = 60.0  # seconds to wait for another process's writer
 # postings) spilled three runs and took 32-38 s to index; at 512 MB it stays in memory, 16-19 s,
 # for about 200 MB more of peak memory.
 WRITER_LIMIT_MB = 512
-_COLUMNS = ("key", "day", *sorted(set(FACET_FIELDS.values())))  # sortable columns read per docnum
 
 
 @dataclass
@@ -55,34 +56,53 @@ def _has_multiterm(tree: wq.Query) -> bool:
 _SCORE_ALL_BELOW = 4  # score each match directly when they are under 1/4 of the index
 
 
-def _top_scored(searcher: Searcher, tree: wq.Query, docs: set[int], n: int) -> list[tuple[float, int]]:
-    """The n best (score, docnum) among `docs` (all known to match `tree`), scoring only
-    them: the matcher skips straight to each one instead of stepping through every
+def _top_scored(searcher: Searcher, tree: wq.Query, docs: np.ndarray, n: int) -> list[tuple[float, int]]:
+    """The n best (score, docnum) among `docs` (ascending, all known to match `tree`), scoring
+    only them: the matcher skips straight to each one instead of stepping through every
     candidate, which is what makes a selective phrase or a filtered query cheap. Ties go
     to the lower docnum, as in whoosh's own collector."""
     context = searcher.context()
     tree = _scoring_tree(tree)
     heap: list[tuple[float, int]] = []
-    ordered = sorted(docs)
     i = 0
     for sub, offset in searcher.leaf_searchers():
         end = offset + sub.doc_count_all()
+        stop = int(np.searchsorted(docs, end))
+        if i >= stop:
+            continue
         matcher = tree.matcher(sub, context)
-        while i < len(ordered) and ordered[i] < end:
-            local = ordered[i] - offset
-            i += 1
+        for docnum in docs[i:stop].tolist():
+            local = docnum - offset
             if not matcher.is_active():
-                continue
+                break
             if matcher.id() < local:
                 matcher.skip_to(local)
             if matcher.is_active() and matcher.id() == local:
-                item = (matcher.score(), -(local + offset))
+                item = (matcher.score(), -docnum)
                 if len(heap) < n:
                     heapq.heappush(heap, item)
                 elif item > heap[0]:
                     heapq.heapreplace(heap, item)
-        i = max(i, bisect.bisect_left(ordered, end))
+        i = stop
     return [(score, -negated) for score, negated in sorted(heap, reverse=True)]
+
+
+class _Allowed(DocIdSet):
+    """The docnums whoosh's collector may keep (its ``filter=``), as a mask: a Python set of a
+    million matches took about 60 MB."""
+
+    def __init__(self, mask: np.ndarray):
+        self._mask = mask
+        self._count = int(np.count_nonzero(mask))
+
+    def __contains__(self, docnum) -> bool:
+        return 0 <= docnum < len(self._mask) and bool(self._mask[docnum])
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self):
+        return iter(np.flatnonzero(self._mask).tolist())
 
 
 def _scoring_tree(node: wq.Query) -> wq.Query:
@@ -96,22 +116,26 @@ def _scoring_tree(node: wq.Query) -> wq.Query:
 
 
 class _Matcher:
-    """The docnums a query matches, as a set, by set algebra over whole posting lists:
-    far cheaper in Python than stepping whoosh's matchers document by document. Nodes it
-    does not know (phrases, prefixes, ranges...) are left to whoosh (`Query.docs`)."""
+    """The docnums a query matches, as an ascending array, by set algebra over whole posting
+    lists: far cheaper than stepping whoosh's matchers document by document, and a number per
+    match instead of a Python set (about 60 bytes per match). Nodes it does not know
+    (phrases, prefixes, ranges...) are left to whoosh (`Query.docs`)."""
 
-    def __init__(self, searcher: Searcher):
+    def __init__(self, searcher: Searcher, live: np.ndarray):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.leaves = _leaves(self.reader)
-        # Set algebra runs on every docnum, deleted or not; deletions are removed once at the end.
-        self.deleted = {offset + d for reader, offset, _ in self.leaves for d in reader.deleted_docs_set}
+        self.live = live  # the algebra runs on every docnum, deleted or not; deletions go once at the end
 
-    def docs(self, node: wq.Query) -> set[int]:
+    def docs(self, node: wq.Query) -> np.ndarray:
         """Live docnums matching `node`."""
-        return self._docs(node) - self.deleted
+        docs = self._docs(node)
+        return docs[self.live[docs]] if len(docs) else docs
 
-    def _docs(self, node: wq.Query) -> set[int]:
+    def _everything(self) -> np.ndarray:
+        return np.arange(self.reader.doc_count_all(), dtype=np.int64)
+
+    def _docs(self, node: wq.Query) -> np.ndarray:
         kind = type(node)
         if kind is wq.Term:
             return self.term_docs(node.fieldname, node.text)
@@ -119,26 +143,24 @@ class _Matcher:
             parts = sorted((self._docs(child) for child in node.children()), key=len)
             out = parts[0]
             for part in parts[1:]:
-                out &= part
+                out = np.intersect1d(out, part, assume_unique=True)
             return out
         if kind is wq.Or and getattr(node, "minmatch", 0) <= 1:
-            out: set[int] = set()
-            for child in node.children():
-                out |= self._docs(child)
-            return out
+            parts = [self._docs(child) for child in node.children()]
+            return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
         if kind is wq.Every and node.fieldname in (None, "", "*"):
-            return set(range(self.reader.doc_count_all()))
+            return self._everything()
         if kind is wq.Not:
-            return set(range(self.reader.doc_count_all())) - self._docs(node.query)
+            return np.setdiff1d(self._everything(), self._docs(node.query), assume_unique=True)
         if kind is wq.AndNot:
-            return self._docs(node.a) - self._docs(node.b)
+            return np.setdiff1d(self._docs(node.a), self._docs(node.b), assume_unique=True)
         if kind is wq.AndMaybe:
             return self._docs(node.a)
-        return set(self.searcher.docs_for_query(node))
+        return np.unique(np.fromiter(self.searcher.docs_for_query(node), dtype=np.int64))
 
-    def term_docs(self, field: str, text: str) -> set[int]:
-        """Docnums whose `field` holds `text`, deleted ones included."""
-        out: set[int] = set()
+    def term_docs(self, field: str, text: str) -> np.ndarray:
+        """Docnums whose `field` holds `text`, deleted ones included, ascending."""
+        out: list[np.ndarray] = []
         for reader, offset, _ in self.leaves:
             if (field, text) not in reader:
                 continue
@@ -146,16 +168,14 @@ class _Matcher:
             while not isinstance(postings, W3LeafMatcher) and hasattr(postings, "child"):
                 postings = postings.child  # the deletion filter: applied once, in docs()
             if isinstance(postings, W3LeafMatcher):
-                ids: list[int] = []
                 while postings.is_active():  # whole blocks at a time
                     if postings._ids is None:
                         postings._read_ids()
-                    ids.extend(postings._ids)
+                    out.append(np.asarray(postings._ids, dtype=np.int64) + offset)
                     postings._next_block()
             else:
-                ids = list(postings.all_ids())
-            out.update(map(offset.__add__, ids) if offset else ids)
-        return out
+                out.append(np.fromiter(postings.all_ids(), dtype=np.int64) + offset)
+        return np.concatenate(out) if out else np.empty(0, dtype=np.int64)
 
 
 _COMBINED_BINS = 1 << 20  # facet value combinations counted in one array (8 MB of counts)
@@ -167,9 +187,17 @@ def _counted(counts: np.ndarray, labels: list) -> dict[str, int]:
 
 
 class _Columns:
-    """numpy views of the per-docnum columns of one set of segments."""
+    """The per-docnum arrays of one set of segments, shared by all threads: liveness, day, facet
+    codes, each docnum's place in key order and (filled by `VectorSearcher`) BM25F length bytes.
 
-    def __init__(self, stamp: tuple, searcher: Searcher, leaves, columns: dict[str, list]):
+    All of it is made at once, by one thread, through that thread's own segment readers (a
+    reader's file is not to be read by two threads at a time). About 19 bytes per passage:
+    live 1, day 4, facet codes 1-4 each, their combination 4, key order 4, and 1 per field
+    length used in scoring. The values themselves (keys, committee names...) are not kept:
+    whoosh's column readers gave one Python object per document and value, about 390 bytes
+    per passage at 10,000 scaled documents."""
+
+    def __init__(self, stamp: tuple, searcher: Searcher, leaves):
         self.stamp = stamp
         total = searcher.doc_count_all()
         self.live = np.ones(total, dtype=bool)
@@ -177,30 +205,26 @@ class _Columns:
             deleted = list(reader.deleted_docs_set) if reader.has_deletions() else []
             if deleted:
                 self.live[np.asarray(deleted, dtype=np.int64) + offset] = False
-        self.day = np.asarray([d or 0 for d in columns["day"]], dtype=np.int64)
-        self._columns = columns
-        self._facets: dict[str, tuple[np.ndarray, list]] = {}
+        self.day = (np.concatenate([numeric_column(reader, "day") for reader, _, _ in leaves]) if leaves
+                    else np.zeros(0, dtype=np.uint32))
+        self._facets: dict[str, tuple[np.ndarray, list]] = {
+            field: join_coded([coded_column(reader, field) for reader, _, _ in leaves])
+            for field in sorted(set(FACET_FIELDS.values()))}
         self._combined: dict[tuple, np.ndarray] = {}  # facet columns -> each docnum's combination code
-        self._key_rank: np.ndarray | None = None
-        self.field_lengths: dict[str, np.ndarray] = {}  # filled by VectorSearcher.field_lengths
+        self.key_rank = key_ranks([reader.doc_count_all() for reader, _, _ in leaves],
+                                  lambda i: key_bytes_of(leaves[i][0]))
+        self.field_lengths: dict[Any, np.ndarray] = {}  # filled by VectorSearcher (length bytes, norms)
         self._lock = threading.Lock()
 
     def _coded(self, field: str) -> tuple[np.ndarray, list]:
         """A facet column as codes (each docnum's value's place among the sorted values) and values."""
-        with self._lock:
-            coded = self._facets.get(field)
-            if coded is None:
-                labels, codes = np.unique(np.asarray([v if v is not None else "" for v in self._columns[field]], dtype=object)
-                                          .astype(str), return_inverse=True)
-                coded = self._facets[field] = (codes.astype(np.int64), list(labels))
-        return coded
+        return self._facets[field]
 
     def facet_counts(self, field: str, ids: np.ndarray) -> dict[str, int]:
         """Value -> number of `ids` with it, for a facet column (empty values left out)."""
         codes, labels = self._coded(field)
         if not len(ids):
             return {}
-        ids = ids.astype(np.int64, copy=False)
         return _counted(np.bincount(codes[ids], minlength=len(labels)), labels)
 
     def facets(self, fields: dict[str, str], ids: np.ndarray) -> dict[str, dict[str, int]]:
@@ -219,10 +243,13 @@ class _Columns:
             key = tuple(fields[name] for name in names)
             combined = self._combined.get(key)
             if combined is None:
-                combined = np.zeros(len(coded[0][0]), dtype=np.int64)
-                for (codes, _), size in zip(coded, sizes):
-                    combined = combined * size + codes
-                combined = self._combined[key] = combined.astype(np.int32)
+                # Made in place in the narrowest type that holds every combination (at most
+                # _COMBINED_BINS): no temporary array of 8 bytes per passage.
+                combined = coded[0][0].astype(np.uint32)
+                for (codes, _), size in zip(coded[1:], sizes[1:]):
+                    combined *= size
+                    combined += codes
+                combined = self._combined[key] = combined
         counts = np.bincount(combined[ids], minlength=math.prod(sizes)).reshape(sizes)
         out = {}
         for axis, (name, (_, labels)) in enumerate(zip(names, coded)):
@@ -230,26 +257,20 @@ class _Columns:
             out[name] = _counted(counts.sum(axis=others) if others else counts, labels)
         return out
 
-    def key_rank(self) -> np.ndarray:
-        """Each docnum's place in key order (computed on first use)."""
-        with self._lock:
-            if self._key_rank is None:
-                keys = self._columns["key"]
-                order = sorted(range(len(keys)), key=keys.__getitem__)
-                rank = np.empty(len(keys), dtype=np.int64)
-                rank[np.asarray(order, dtype=np.int64)] = np.arange(len(keys), dtype=np.int64)
-                self._key_rank = rank
-            return self._key_rank
-
     def first_by(self, ids: np.ndarray, n: int, day_sign: int | None = None) -> list[int]:
-        """The first n of `ids` in key order, or in (day × day_sign, key) order."""
+        """The first n of `ids` in key order, or in (day × day_sign, key) order. Places in key
+        order are unique, so the order is total: the n first are picked by a partition (linear)
+        and only they are sorted, not all the matches (a whole archive for an empty query)."""
         if not len(ids) or n <= 0:
             return []
-        rank = self.key_rank()[ids]
-        if day_sign is None:
-            order = np.argsort(rank, kind="stable")[:n]
+        order_key = self.key_rank[ids].astype(np.int64)
+        if day_sign is not None:
+            order_key += (day_sign * self.day[ids].astype(np.int64)) << 32
+        if n < len(ids):
+            picked = np.argpartition(order_key, n - 1)[:n]
+            order = picked[np.argsort(order_key[picked])]
         else:
-            order = np.lexsort((rank, day_sign * self.day[ids]))[:n]
+            order = np.argsort(order_key)
         return [int(d) for d in ids[order]]
 
 
@@ -355,46 +376,31 @@ def whoosh_schema() -> fields.Schema:
     )
 
 
-class _PerSegment:
-    """A value made of one part per segment, remade when the set of segments changes.
+class _PerSetOfSegments:
+    """A value made from one set of segments (a commit), by one thread while the others wait
+    for it, and remade when the set changes. Nothing is kept per segment: a part kept for each
+    of an archive's segments (its vocabulary, say) grows with the archive, and a server opens
+    its index afresh for each new data generation anyway."""
 
-    Segments never change once written (deletions live in the TOC), so a part is read once per
-    segment and kept while the segment stays; a commit only reads the new segments' parts."""
-
-    def __init__(self, read_part: Callable[[Any], Any], combine: Callable[[list], Any]) -> None:
-        self._read_part, self._combine = read_part, combine
+    def __init__(self, build: Callable[[Any, list], Any]) -> None:
+        self._build = build
         self._lock = threading.Lock()
-        self._parts: dict[str, Any] = {}
         self._built: tuple[tuple, Any] | None = None
 
-    def get(self, leaves) -> Any:
-        """The value for these leaves (``_leaves`` of a reader)."""
-        stamp = tuple(seg for _, _, seg in leaves)
+    def get(self, searcher: Searcher, leaves) -> Any:
+        """The value for these leaves (``_leaves`` of this thread's searcher's reader)."""
+        stamp = tuple(seg for _, _, seg in leaves) + (searcher.doc_count(),)
         built = self._built
         if built is not None and built[0] == stamp:
             return built[1]
         with self._lock:
-            parts = {}
-            for reader, _, seg in leaves:
-                part = self._parts.get(seg)
-                parts[seg] = part if part is not None else self._read_part(reader)
-            self._parts = parts
-            value = self._combine([parts[seg] for seg in stamp])
+            built = self._built
+            if built is not None and built[0] == stamp:
+                return built[1]
+            self._built = None  # the previous set's value goes before the new one is made
+            value = self._build(searcher, leaves)
             self._built = (stamp, value)
         return value
-
-
-def _column_part(reader) -> dict[str, list]:
-    return {field: list(reader.column_reader(field)) if reader.has_column(field) else [None] * reader.doc_count_all()
-            for field in _COLUMNS}
-
-
-def _joined_columns(parts: list[dict[str, list]]) -> dict[str, list]:
-    merged: dict[str, list] = {field: [] for field in _COLUMNS}
-    for part in parts:
-        for field in _COLUMNS:
-            merged[field].extend(part[field])
-    return merged
 
 
 def _spelling_part(reader) -> dict[str, int]:
@@ -408,12 +414,41 @@ def _spelling_part(reader) -> dict[str, int]:
             for t, info in reader.iter_field("spell")}
 
 
-def _joined_spelling(parts: list[dict[str, int]]) -> tuple[list[str], list[int]]:
+class _Vocabulary:
+    """The "did you mean" words, sorted, packed in one string (a newline after each: analysed
+    words hold none), with their document frequencies: about 20 bytes a word instead of 90 as
+    a list of str and a list of int."""
+
+    def __init__(self, counts: Counter):
+        ordered = sorted(counts)
+        self._text = "".join(word + "\n" for word in ordered)
+        ends = np.cumsum([len(word) + 1 for word in ordered], dtype=np.int64)
+        self._starts = np.concatenate([[0], ends[:-1]]).astype(np.int64) if len(ordered) else ends
+        self._frequencies = np.array([counts[w] for w in ordered], dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def word(self, i: int) -> str:
+        start = int(self._starts[i])
+        return self._text[start:self._text.index("\n", start)]
+
+    def starting_with(self, prefix: str) -> Iterator[tuple[str, int]]:
+        """(word, document frequency) of the words starting with `prefix`, in order."""
+        i = bisect.bisect_left(range(len(self)), prefix, key=self.word)
+        while i < len(self):
+            word = self.word(i)
+            if not word.startswith(prefix):
+                break
+            yield word, int(self._frequencies[i])
+            i += 1
+
+
+def _joined_spelling(searcher: Searcher, leaves) -> _Vocabulary:
     counts: Counter = Counter()
-    for part in parts:
-        counts.update(part)
-    ordered = sorted(counts)
-    return ordered, [counts[w] for w in ordered]
+    for reader, _, _ in leaves:
+        counts.update(_spelling_part(reader))
+    return _Vocabulary(counts)
 
 
 class WhooshIndex(EngineIndex):
@@ -434,10 +469,10 @@ class WhooshIndex(EngineIndex):
         else:
             self._ix = storage.create_index(whoosh_schema())
         self._local = threading.local()
-        self._column_values = _PerSegment(_column_part, _joined_columns)
         self._postings = PostingsCache()
-        self._array_cache: _Columns | None = None
-        self._spelling_words = _PerSegment(_spelling_part, _joined_spelling)
+        self._columns_built = _PerSetOfSegments(self._new_columns)
+        self._spelling_words = _PerSetOfSegments(_joined_spelling)
+        self._stored_fields = SharedStored(self.path)
 
     # --- writing ---------------------------------------------------------------------
     def replace_documents(self, passages: dict[str, list[IndexedPassage]]) -> None:
@@ -544,17 +579,17 @@ class WhooshIndex(EngineIndex):
         facets = None
         if with_facets:
             facets = arrays.facets(FACET_FIELDS, hits.ids)
-        keys = self._columns(searcher)["key"]
         # Ties are broken by key here, in the arrays: with a tie group of thousands (a text
         # every document of a series repeats) fetching the group whole would cost more than the search.
+        rank = arrays.key_rank
         if sort == "relevance":
-            rows = [Ranked(-score, keys[docnum], docnum, score, settled=True)
-                    for score, docnum in top_by_score(hits, n, rank=arrays.key_rank())]
+            rows = [Ranked(-score, None, docnum, score, settled=True)
+                    for score, docnum in top_by_score(hits, n, rank=rank)]
         elif sort == "key":
-            rows = [Ranked(keys[d], keys[d], d, 0.0, settled=True) for d in arrays.first_by(hits.ids, n)]
+            rows = [Ranked(int(rank[d]), None, d, 0.0, settled=True) for d in arrays.first_by(hits.ids, n)]
         else:
             sign = -1 if sort == "-date" else 1
-            rows = [Ranked((sign * int(arrays.day[d]), keys[d]), keys[d], d, 0.0, settled=True)
+            rows = [Ranked((sign * int(arrays.day[d]), int(rank[d])), None, d, 0.0, settled=True)
                     for d in arrays.first_by(hits.ids, n, day_sign=sign)]
         return rows, len(hits.ids), facets
 
@@ -562,95 +597,94 @@ class WhooshIndex(EngineIndex):
         """Read the per-docnum columns and the "did you mean" words now (seconds at 10k documents)
         rather than in the first search."""
         searcher = self._searcher()
-        arrays = self._arrays(searcher, _leaves(searcher.reader()))
-        arrays.facets(FACET_FIELDS, np.arange(min(1, len(arrays.live)), dtype=np.int64))  # codes and their combinations
+        leaves = _leaves(searcher.reader())
+        arrays = self._arrays(searcher, leaves)
+        arrays.facets(FACET_FIELDS, np.arange(min(1, len(arrays.live)), dtype=np.int64))  # their combinations
         self._spelling()
 
     def _arrays(self, searcher: Searcher, leaves) -> "_Columns":
         """Per-docnum numpy columns (liveness, day, facet codes, key order) for this set of segments."""
-        stamp = tuple(seg for _, _, seg in leaves) + (searcher.doc_count(),)
-        cached = self._array_cache
-        if cached is not None and cached.stamp == stamp:
-            return cached
-        columns = self._columns(searcher)
-        built = _Columns(stamp, searcher, leaves, columns)
-        self._array_cache = built
-        return built
+        return self._columns_built.get(searcher, leaves)
+
+    def _new_columns(self, searcher: Searcher, leaves) -> "_Columns":
+        self._stored_fields.keep_only(seg for _, _, seg in leaves)
+        return _Columns(tuple(seg for _, _, seg in leaves) + (searcher.doc_count(),), searcher, leaves)
 
     def _ranked_by_sets(self, compiled: _Compiled, sort: str, n: int, with_facets: bool = False):
         """Matches as a set of docnums by set algebra over posting lists (no scoring), so the
         total and the facets cost little; then only the first n are ranked: whoosh's top-n
-        collector for relevance, the cached day/key columns for the other sorts."""
+        collector for relevance, the per-docnum arrays for the other sorts."""
         searcher = self._searcher()
-        columns = self._columns(searcher)
-        matcher = _Matcher(searcher)
-        matches = matcher.docs(compiled.tree)
+        leaves = _leaves(searcher.reader())
+        arrays = self._arrays(searcher, leaves)
+        matcher = _Matcher(searcher, arrays.live)
+        ids = matcher.docs(compiled.tree)
         for field, value in compiled.filters:
-            matches &= matcher.term_docs(field, value)
-        if compiled.days:
+            ids = np.intersect1d(ids, matcher.term_docs(field, value), assume_unique=True)
+        if compiled.days and len(ids):
             low, high = compiled.days
-            day = columns["day"]
-            matches = {d for d in matches if low <= day[d] <= high}
-        facets = None
-        if with_facets:
-            facets = {}
-            for name, field in FACET_FIELDS.items():
-                values = columns[field]
-                facets[name] = {str(v): c for v, c in Counter(map(values.__getitem__, matches)).items()
-                                if v not in ("", None, b"")}
-        keys = columns["key"]
+            day = arrays.day[ids]
+            ids = ids[(day >= low) & (day <= high)]
+        facets = arrays.facets(FACET_FIELDS, ids) if with_facets else None
+        rank = arrays.key_rank
         rows: list[Ranked] = []
-        if not matches:
+        if not len(ids):
             pass
         elif sort == "relevance":
-            if len(matches) * _SCORE_ALL_BELOW <= searcher.doc_count_all():
-                top = _top_scored(searcher, compiled.tree, matches, n)
+            if len(ids) * _SCORE_ALL_BELOW <= searcher.doc_count_all():
+                top = _top_scored(searcher, compiled.tree, ids, n)
             else:
-                filtered = bool(compiled.filters or compiled.days)
+                allowed = None
+                if compiled.filters or compiled.days:
+                    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+                    mask[ids] = True
+                    allowed = _Allowed(mask)
                 # optimize=False only for prefix/wildcard terms: whoosh's block-quality
                 # skipping hangs on them (pitfalls note); elsewhere it is exact and faster.
-                top = searcher.search(compiled.tree, limit=n, filter=matches if filtered else None,
+                top = searcher.search(compiled.tree, limit=n, filter=allowed,
                                       optimize=not _has_multiterm(compiled.tree)).top_n
-            rows = [Ranked(-score, None, docnum, score) for score, docnum in top]
+            # The key's place in key order stands for the key when `_page` breaks ties.
+            rows = [Ranked(-score, int(rank[docnum]), docnum, score) for score, docnum in top]
+        elif sort == "key":
+            rows = [Ranked(int(rank[d]), None, d, 0.0, settled=True) for d in arrays.first_by(ids, n)]
         else:
-            if sort == "key":
-                def order(d):
-                    return keys[d]
-            else:
-                day, sign = columns["day"], (-1 if sort == "-date" else 1)
-
-                def order(d):
-                    return (sign * day[d], keys[d])
-            rows = [Ranked(order(d), keys[d], d, 0.0) for d in heapq.nsmallest(n, matches, key=order)]
-        return rows, len(matches), facets
+            sign = -1 if sort == "-date" else 1
+            rows = [Ranked((sign * int(arrays.day[d]), int(rank[d])), None, d, 0.0, settled=True)
+                    for d in arrays.first_by(ids, n, day_sign=sign)]
+        return rows, len(ids), facets
 
     def _fill_keys(self, rows: list[Ranked]) -> None:
-        keys = self._columns(self._searcher())["key"]
+        searcher = self._searcher()
+        rank = self._arrays(searcher, _leaves(searcher.reader())).key_rank
         for row in rows:
-            row.key = keys[row.address]
-
-    def _columns(self, searcher: Searcher) -> dict[str, list]:
-        """Per-docnum values of the sortable columns (key, day and the facet fields), read
-        once per segment and shared by every thread."""
-        return self._column_values.get(_leaves(searcher.reader()))
+            row.key = int(rank[row.address])
 
     def _stored(self, address: int) -> dict[str, Any]:
         # The searcher that ranked the row (this thread's): a docnum means nothing in another
         # commit's searcher, and checking the index for a commit per hit read its directory each time.
         searcher = getattr(self._local, "searcher", None) or self._searcher()
-        return searcher.stored_fields(address)
+        reader = searcher.reader()
+        if reader.is_atomic():
+            sub, local = reader, address
+        else:
+            at, local = reader._segment_and_docnum(address)
+            sub = reader.readers[at]
+        if not hasattr(sub, "segment") or sub.segment() is None:
+            return searcher.stored_fields(address)
+        shared = self._stored_fields.reader_for(sub, sub.segment().segment_id())
+        if shared is None:
+            return searcher.stored_fields(address)
+        return shared.get(local)
 
     def _vocabulary(self, prefix: str) -> Iterable[tuple[str, int]]:
-        words, frequencies = self._spelling()
-        i = bisect.bisect_left(words, prefix)
-        while i < len(words) and words[i].startswith(prefix):
-            yield words[i], frequencies[i]
-            i += 1
+        return self._spelling().starting_with(prefix)
 
-    def _spelling(self) -> tuple[list[str], list[int]]:
+    def _spelling(self) -> _Vocabulary:
         """The "did you mean" vocabulary (unstemmed words, sorted) and document frequencies.
 
-        Read once per segment, its terms in one sequential pass: asking whoosh's multi-segment
-        reader for a prefix looks every word up again in every segment, which took most of the
-        time of a search that found nothing."""
-        return self._spelling_words.get(_leaves(self._searcher().reader()))
+        Read once per set of segments, each segment's vocabulary in one sequential pass: asking
+        whoosh's multi-segment reader for a prefix looks every word up again in every segment,
+        which took most of the time of a search that found nothing. Only the joined vocabulary
+        is kept (each segment's part held 10 bytes per passage at 10,000 scaled documents)."""
+        searcher = self._searcher()
+        return self._spelling_words.get(searcher, _leaves(searcher.reader()))

@@ -22,13 +22,15 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.scoring import BM25F
 from whoosh.util.numeric import byte_to_length
+
+from search.whoosh_columns import length_bytes
 
 POSTINGS_CACHE_BYTES = 512 * 1024 * 1024  # decoded postings kept across queries (LRU)
 _POSITION_BITS = 24  # positions below 16M words per passage; docnums below 2**39
@@ -64,14 +66,29 @@ class _Postings:
         return self.ids.nbytes + self.weights.nbytes + (self.positions.nbytes if self.positions is not None else 0)
 
 
+class _Pending:
+    """A cache item one thread is making while others wait for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.item: Any = None
+        self.failed = False
+
+
 class PostingsCache:
-    """Decoded postings per (segment, field, term), least recently used dropped past a byte budget."""
+    """Decoded postings and scores, least recently used dropped past a byte budget.
+
+    `get_or_make` makes a missing item in one thread while the other threads that ask for it
+    wait: on a freshly started server sixteen connections asking for one common word decoded
+    its postings sixteen times at once, and the first searches took 17 s at the median."""
 
     def __init__(self, max_bytes: int = POSTINGS_CACHE_BYTES):
         self.max_bytes = max_bytes
         self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._pending: dict[tuple, _Pending] = {}
+        self.made = 0  # items made (misses), for tests and measurements
 
     def get(self, key: tuple) -> Any:
         with self._lock:
@@ -94,8 +111,39 @@ class PostingsCache:
         hit = self.get(key)
         return None if hit is None else hit[0]
 
-
-_ABSENT = _Postings(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), np.empty(0, dtype=np.int64))
+    def get_or_make(self, key: tuple, make: Callable[[], tuple[Any, int]]) -> Any:
+        """The item under `key`; when it is missing, ``make()`` (returning the item and its size in
+        bytes) runs in one thread at a time and the other threads asking meanwhile get its result."""
+        while True:
+            with self._lock:
+                hit = self._items.get(key)
+                if hit is not None:
+                    self._items.move_to_end(key)
+                    return hit[0]
+                pending = self._pending.get(key)
+                mine = pending is None
+                if mine:
+                    pending = self._pending[key] = _Pending()
+            if not mine:
+                pending.done.wait()
+                if not pending.failed:
+                    return pending.item
+                continue  # the maker failed: try again, perhaps as the maker
+            try:
+                item, nbytes = make()
+            except BaseException:
+                with self._lock:
+                    del self._pending[key]
+                pending.failed = True
+                pending.done.set()
+                raise
+            self.put(key, item, nbytes)
+            with self._lock:
+                self.made += 1
+                del self._pending[key]
+            pending.item = item
+            pending.done.set()
+            return item
 
 
 def _decode_postings(reader, field: str, text: bytes, with_positions: bool) -> _Postings:
@@ -149,9 +197,9 @@ class VectorSearcher:
 
     def __init__(self, searcher, cache: PostingsCache, leaves: list[tuple[Any, int, str]],
                  lengths: dict[Any, np.ndarray] | None = None):
-        """``lengths``: field -> every document's length (and the BM25F length norms made from
-        them, see `length_norms`), shared by the searches of one set of segments (joining the
-        segments' columns cost 1.4 ms per search at 10,000 documents)."""
+        """``lengths``: field -> every document's length byte (and the BM25F length norms made
+        from them, see `length_norms`), shared by the searches of one set of segments (joining
+        the segments' columns cost 1.4 ms per search at 10,000 documents)."""
         weighting = searcher.weighting
         if type(weighting) is not BM25F:
             raise Unsupported("only whoosh's default BM25F weighting is evaluated with arrays")
@@ -164,35 +212,40 @@ class VectorSearcher:
         self._lengths: dict[Any, np.ndarray] = lengths if lengths is not None else {}
 
     # --- per-term arrays ----------------------------------------------------------------
-    def postings(self, field: str, text: str | bytes, with_positions: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-        """Global docnums, term frequencies (and position keys) of a term, over every segment.
+    def _btext(self, field: str, text: str | bytes) -> bytes:
+        return text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
 
-        Joined once per set of segments and kept in the cache beside the segments' own arrays:
-        joining a common word's postings from ten segments (offsets added, arrays concatenated)
-        cost about half a millisecond per field at 10,000 documents, every search."""
-        btext = text if isinstance(text, bytes) else self.searcher.schema[field].to_bytes(text)
-        joined_key = ("joined", self.segments, field, btext, with_positions)
-        joined = self.cache.lookup(joined_key)
-        if joined is not None:
-            return joined
-        joined = self._join_postings(field, btext, with_positions)
-        if len(self.leaves) > 1:
-            self.cache.put(joined_key, joined, sum(a.nbytes for a in joined if a is not None) + 100)
-        return joined
+    def postings(self, field: str, text: str | bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Global docnums and term frequencies of a term over every segment (filters, unscored
+        fields), joined once per set of segments and kept in the cache."""
+        btext = self._btext(field, text)
+
+        def make():
+            ids, tf, _ = self._join_postings(field, btext, False)
+            return (ids, tf), ids.nbytes + tf.nbytes + 100
+
+        return self.cache.get_or_make(("postings", self.segments, field, btext), make)
+
+    def positions(self, field: str, text: str | bytes) -> np.ndarray:
+        """A term's position keys over every segment, ``(docnum << 24) | position``, ascending."""
+        btext = self._btext(field, text)
+
+        def make():
+            positions = self._join_postings(field, btext, True)[2]
+            return positions, positions.nbytes + 100
+
+        return self.cache.get_or_make(("positions", self.segments, field, btext), make)
 
     def _join_postings(self, field: str, btext: bytes, with_positions: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """A term's postings decoded from every segment and joined (offsets added). Only the
+        joined arrays may be kept: keeping each segment's too held every posting twice."""
         ids, weights, positions = [], [], []
-        for reader, offset, segment in self.leaves:
-            # The cache first: asking the segment whether it has the term is a hash lookup in
-            # its terms file (file reads), once per segment and term. Absent terms are cached too.
-            key = (segment, field, btext, with_positions)
-            item = self.cache.lookup(key)
-            if item is None:
-                item = _decode_postings(reader, field, btext, with_positions) if (field, btext) in reader else _ABSENT
-                self.cache.put(key, item, item.nbytes + 100)
+        for reader, offset, _ in self.leaves:
+            if (field, btext) not in reader:
+                continue
+            item = _decode_postings(reader, field, btext, with_positions)
             if not len(item.ids):
                 continue
-            # Offset 0 (the first segment) needs no copy: the arrays are only read, never changed.
             ids.append(item.ids + offset if offset else item.ids)
             weights.append(item.weights)
             if with_positions:
@@ -200,42 +253,33 @@ class VectorSearcher:
         if not ids:
             return _EMPTY.ids, _EMPTY.scores, (_EMPTY.ids if with_positions else None)
         if len(ids) == 1:
-            return ids[0], weights[0], (positions[0] if with_positions else None)
+            return _frozen(ids[0]), _frozen(weights[0]), (_frozen(positions[0]) if with_positions else None)
         return (_frozen(np.concatenate(ids)), _frozen(np.concatenate(weights)),
                 _frozen(np.concatenate(positions)) if with_positions else None)
 
+    def length_codes(self, field: str) -> np.ndarray:
+        """Every document's stored length byte of ``field`` (uint8), as whoosh scores with it."""
+        codes = self._lengths.get(field)
+        if codes is None:
+            parts = [length_bytes(reader, _lenfield(field), LENGTHS_COLUMN) for reader, _, _ in self.leaves]
+            codes = _frozen(np.concatenate(parts) if parts else np.empty(0, dtype=np.uint8))
+            self._lengths[field] = codes
+        return codes
+
     def field_lengths(self, field: str) -> np.ndarray:
-        """Every document's stored (byte-quantised) length of ``field``, as whoosh scores with it."""
-        lengths = self._lengths.get(field)
-        if lengths is None:
-            parts = []
-            for reader, _, segment in self.leaves:
-                key = (segment, "_lengths", field)
-                item = self.cache.lookup(key)
-                if item is None:
-                    # The per-document length bytes whoosh's own doc_field_length reads.
-                    column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
-                    if column is not None:
-                        codes = np.asarray(list(column), dtype=np.uint8)
-                    else:
-                        codes = np.zeros(reader.doc_count_all(), dtype=np.uint8)
-                    item = _LENGTH_OF_BYTE[codes]
-                    self.cache.put(key, item, item.nbytes)
-                parts.append(item)
-            lengths = np.concatenate(parts) if parts else np.empty(0, dtype=np.float64)
-            self._lengths[field] = lengths
-        return lengths
+        """Every document's (byte-quantised) length of ``field``, as whoosh scores with it."""
+        return _LENGTH_OF_BYTE[self.length_codes(field)]
 
     def length_norms(self, field: str, B: float, K1: float, avgfl: float) -> np.ndarray:
-        """``K1 * ((1 - B) + B * fl / avgfl)`` for every document's length ``fl`` of ``field``: the
-        part of BM25F's denominator that does not depend on the term. Element by element it is
-        the same arithmetic as on the matched documents' lengths alone, so the scores are the
-        same to the last bit; made once per set of segments, it spares each term a gather and
-        four passes over its postings (a third of a term's scoring)."""
+        """``K1 * ((1 - B) + B * fl / avgfl)`` for each of the 256 length bytes: the part of
+        BM25F's denominator that does not depend on the term, indexed by a document's length
+        byte (`length_codes`). Element by element it is the same arithmetic as on the matched
+        documents' lengths, so the scores are the same to the last bit; a table per field
+        instead of an array per field and document spares 16 bytes per passage and field."""
         key = ("norms", field, B, K1, avgfl)
         norms = self._lengths.get(key)
         if norms is None:
-            norms = self._lengths[key] = K1 * ((1 - B) + B * self.field_lengths(field) / avgfl)
+            norms = self._lengths[key] = _frozen(K1 * ((1 - B) + B * _LENGTH_OF_BYTE / avgfl))
         return norms
 
     def term(self, field: str, text: str | bytes, boost: float = 1.0) -> Hits:
@@ -247,7 +291,7 @@ class VectorSearcher:
         except ValueError:
             return _EMPTY
         if not self.searcher.schema[field].scorable:
-            ids, tf, _ = self.postings(field, btext)
+            ids, tf = self.postings(field, btext)
             if not len(ids):
                 return _EMPTY
             # whoosh's WeightScorer: the posting's weight is the score
@@ -259,20 +303,22 @@ class VectorSearcher:
         K1 = w.K1
         idf = self.searcher.idf(field, btext)
         avgfl = self.searcher.avg_field_length(field) or 1
-        # A term's scores depend on the set of segments and these statistics only, never on
-        # the query: they are kept beside its postings (a common word's scores took 1-1.5 ms
-        # per field at 10,000 documents, every search). The key holds every number they use.
-        key = ("scored", self.segments, field, btext, idf, avgfl, B, K1)
-        scored = self.cache.lookup(key)
-        if scored is None:
-            ids, tf, _ = self.postings(field, btext)
+
+        def make():
+            # Only the scores are kept, not the term frequencies they come from.
+            ids, tf, _ = self._join_postings(field, btext, False)
             if not len(ids):
-                scored = _EMPTY
-            else:
-                # whoosh.scoring.bm25, term by term, in the same order of operations; the part that
-                # depends only on the document comes from a table made once per set of segments.
-                scored = Hits(ids, _frozen(idf * ((tf * (K1 + 1)) / (tf + self.length_norms(field, B, K1, avgfl)[ids]))))
-            self.cache.put(key, scored, scored.ids.nbytes + scored.scores.nbytes + 100)
+                return _EMPTY, 100
+            # whoosh.scoring.bm25, term by term, in the same order of operations; the part that
+            # depends only on the document comes from a table made once per field.
+            norms = self.length_norms(field, B, K1, avgfl)[self.length_codes(field)[ids]]
+            scored = Hits(ids, _frozen(idf * ((tf * (K1 + 1)) / (tf + norms))))
+            return scored, scored.ids.nbytes + scored.scores.nbytes + 100
+
+        # A term's scores depend on the set of segments and these statistics only, never on
+        # the query: they are kept (a common word's scores took 1-1.5 ms per field at 10,000
+        # documents, every search). The key holds every number they use.
+        scored = self.cache.get_or_make(("scored", self.segments, field, btext, idf, avgfl, B, K1), make)
         if boost != 1.0 and len(scored.ids):
             return Hits(scored.ids, scored.scores * boost)
         return scored
@@ -327,7 +373,7 @@ class VectorSearcher:
             return _intersect(terms)
         anchors = None
         for i, word in enumerate(words):
-            _, _, positions = self.postings(node.fieldname, word, with_positions=True)
+            positions = self.positions(node.fieldname, word)
             # Key each occurrence by (docnum, position minus its place in the phrase): the
             # words stand side by side exactly where every word yields the same key.
             keys = positions - i if i else positions  # still ascending: docnums ascend, positions ascend within one
