@@ -470,7 +470,7 @@ def run_size(n: int, engines: list[str], workdir: Path, args: argparse.Namespace
         passages = workdir / f"passages-{n}-{engine}.jsonl"
         res: dict[str, Any] = out["engines"].setdefault(engine, {})
         log(f"[{n} docs, {engine}] ingest")
-        res["ingest"] = child("ingest", str(docs), str(data), engine, str(passages))
+        res["ingest"] = child("ingest", str(docs), str(data), engine, str(passages), timeout=args.ingest_timeout)
         save()
         if "raw_oxigraph" not in out and n <= args.raw_oxigraph_max_docs:  # the same quads whichever engine ingested them
             log(f"[{n} docs, {engine}] raw pyoxigraph bulk load")
@@ -619,6 +619,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="time bound of each sequential latency figure")
     parser.add_argument("--load-seconds", type=float, default=10.0, help="duration of each concurrency figure")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--ingest-timeout", type=float, default=4 * 3600,
+                        help="seconds one ingest may take before the run gives up (100k on tantivy takes about 2 h here)")
     parser.add_argument("--no-cold", action="store_true", help="skip the sample-corpus cold-start ingest")
     parser.add_argument("--no-append", action="store_true", help="print the results instead of appending them")
     parser.add_argument("--keep", action="store_true", help="keep scaled documents and data dirs")
