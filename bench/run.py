@@ -397,7 +397,8 @@ def step_queries(data: str, engine: str, count: str, seconds: str, load_seconds:
             lambda: queries.find_inspections(store, inspector=targets["inspector"]), count=n, seconds=per))
         if targets["meeting"]:
             results["direct"]["meeting"] = percentiles(timed_repeat(
-                lambda: queries.meeting_detail(store, targets["meeting"]), count=n, seconds=per))
+                lambda: queries.meeting_detail(store, targets["meeting"], base_iri=data_dir.settings["base_iri"]),
+                count=n, seconds=per))
         if targets["school"]:
             results["direct"]["entity"] = percentiles(timed_repeat(
                 lambda: queries.describe_entity(store, targets["school"]), count=n, seconds=per))

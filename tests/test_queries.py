@@ -53,6 +53,18 @@ def test_meetings_and_detail(store):
     assert Q.meeting_detail(store, "bad key") is None
 
 
+def test_meeting_detail_by_iri_is_the_detail_found_by_date(store):
+    from graph.iris import Minter
+
+    key = Q.find_meetings(store, committee="Overview and Scrutiny (CS&S)")[0]["key"]
+    by_iri = Q.meeting_detail(store, key, base_iri=BASE)
+    assert by_iri["id"] == str(Minter(BASE).iri("meeting", *key.split("/")))  # the IRI it looks up first
+    assert by_iri == Q.meeting_detail(store, key)
+    # Data minted under another base than the one asked with is still found, by the date.
+    assert Q.meeting_detail(store, key, base_iri="http://elsewhere.example") == Q.meeting_detail(store, key)
+    assert Q.meeting_detail(store, "nothing/2024-01-01", base_iri=BASE) is None
+
+
 def test_people(store):
     quill = Q.find_people(store, name="Councillor Quill")
     assert [p["name"] for p in quill] == ["Alice Quill"]

@@ -223,7 +223,7 @@ def load_meeting(key: str) -> dict[str, Any]:
     if len(key) > 300 or not MEETING_KEY_RE.match(key):
         raise ApiError(400, "Invalid meeting key: expected `{committee-slug}/{YYYY-MM-DD}` in lower case.",
                        [{"param": "key", "message": "not a meeting key"}])
-    detail = ask(meeting_detail, get_graph(), key)
+    detail = ask(meeting_detail, get_graph(), key, base_iri=settings()["base_iri"])
     if detail is None:
         raise ApiError(404, "No meeting with this key.", [{"param": "key", "message": "unknown meeting"}])
     return meeting_json(detail)
