@@ -31,6 +31,21 @@ from whoosh.columns import NumericColumn, PickleColumn, VarBytesColumn
 _CHUNK = 1 << 16  # documents gathered at once when the keys' bytes are cut into words
 
 
+def _starts(lengths: np.ndarray) -> np.ndarray:
+    """Where each of values laid end to end starts, from their lengths."""
+    starts = np.zeros(len(lengths), dtype=np.int64)
+    if len(lengths) > 1:
+        np.cumsum(lengths[:-1], out=starts[1:])
+    return starts
+
+
+def _small_array(values: list) -> np.ndarray:
+    """Numbers as the narrowest unsigned array that holds them, or int64 if one is negative or not whole."""
+    if all(isinstance(v, int) and 0 <= v for v in values):
+        return np.array(values, dtype=_smallest_unsigned(max(values, default=0)))
+    return np.array(values, dtype=np.int64)
+
+
 def _smallest_unsigned(largest: int) -> np.dtype:
     """The narrowest unsigned dtype holding 0..largest."""
     for dtype in (np.uint8, np.uint16, np.uint32):
@@ -62,9 +77,7 @@ def raw_var_bytes(column: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray] | No
     if not isinstance(column, VarBytesColumn.Reader):
         return None
     lengths = np.array(column._lengths, dtype=np.int64)
-    starts = np.zeros(len(lengths), dtype=np.int64)
-    if len(lengths) > 1:
-        np.cumsum(lengths[:-1], out=starts[1:])
+    starts = _starts(lengths)
     total = int(lengths.sum()) if len(lengths) else 0
     blob = column._dbfile.get(column._basepos, total) if total else b""
     return np.frombuffer(blob, dtype=np.uint8), starts, lengths
@@ -87,18 +100,10 @@ def numeric_column(reader: Any, field: str) -> np.ndarray:
     translate = reader.schema[field].from_column_value
     raw = raw_numbers(column, doccount)
     if raw is None:  # not a numeric column reader: one value at a time
-        values = [v or 0 for v in reader.column_reader(field)]
-    else:
-        inverse, distinct = _translated(raw, translate)
-        table = [v or 0 for v in distinct]
-        if all(isinstance(v, int) and 0 <= v for v in table):
-            lookup = np.array(table, dtype=_smallest_unsigned(max(table, default=0)))
-        else:
-            lookup = np.array(table, dtype=np.int64)
-        return lookup[inverse] if len(inverse) else np.zeros(0, dtype=lookup.dtype)
-    if all(isinstance(v, int) and 0 <= v for v in values):
-        return np.array(values, dtype=_smallest_unsigned(max(values, default=0)))
-    return np.array(values, dtype=np.int64)
+        return _small_array([v or 0 for v in reader.column_reader(field)])
+    inverse, distinct = _translated(raw, translate)
+    lookup = _small_array([v or 0 for v in distinct])
+    return lookup[inverse] if len(inverse) else np.zeros(0, dtype=lookup.dtype)
 
 
 def coded_column(reader: Any, field: str) -> tuple[np.ndarray, list[str]]:
@@ -166,10 +171,7 @@ def key_bytes_of(reader: Any, field: str = "key") -> tuple[np.ndarray, np.ndarra
         return raw
     values = [v if isinstance(v, bytes) else str(v).encode("utf-8") for v in reader.column_reader(field)]
     lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
-    starts = np.zeros(len(values), dtype=np.int64)
-    if len(values) > 1:
-        np.cumsum(lengths[:-1], out=starts[1:])
-    return np.frombuffer(b"".join(values), dtype=np.uint8), starts, lengths
+    return np.frombuffer(b"".join(values), dtype=np.uint8), _starts(lengths), lengths
 
 
 def _words(blob: np.ndarray, starts: np.ndarray, lengths: np.ndarray, word: int) -> tuple[np.ndarray, np.ndarray]:
@@ -274,10 +276,7 @@ class StoredFields:
         if self._offset_table is None:
             start, size, _ = self._lengths_table
             raw = os.pread(fd, size * doccount, start)
-            lengths = np.frombuffer(raw, dtype=np.dtype(">" + lens_code)).astype(np.int64)
-            self._offsets = np.zeros(doccount, dtype=np.int64)
-            if doccount > 1:
-                np.cumsum(lengths[:-1], out=self._offsets[1:])
+            self._offsets = _starts(np.frombuffer(raw, dtype=np.dtype(">" + lens_code)).astype(np.int64))
 
     @classmethod
     def of(cls, reader: Any, index_dir: Path) -> "StoredFields | None":

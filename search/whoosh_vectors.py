@@ -61,10 +61,6 @@ class _Postings:
     weights: np.ndarray  # float64 term frequencies
     positions: np.ndarray | None = None  # int64 (local docnum << bits) | position, for phrases
 
-    @property
-    def nbytes(self) -> int:
-        return self.ids.nbytes + self.weights.nbytes + (self.positions.nbytes if self.positions is not None else 0)
-
 
 class _Pending:
     """A cache item one thread is making while others wait for it."""
@@ -90,13 +86,6 @@ class PostingsCache:
         self._pending: dict[tuple, _Pending] = {}
         self.made = 0  # items made (misses), for tests and measurements
 
-    def get(self, key: tuple) -> Any:
-        with self._lock:
-            item = self._items.get(key)
-            if item is not None:
-                self._items.move_to_end(key)
-            return item
-
     def put(self, key: tuple, item: Any, nbytes: int) -> None:
         with self._lock:
             if key in self._items:
@@ -106,10 +95,6 @@ class PostingsCache:
             while self._bytes > self.max_bytes and len(self._items) > 1:
                 _, (_, size) = self._items.popitem(last=False)
                 self._bytes -= size
-
-    def lookup(self, key: tuple) -> Any:
-        hit = self.get(key)
-        return None if hit is None else hit[0]
 
     def get_or_make(self, key: tuple, make: Callable[[], tuple[Any, int]]) -> Any:
         """The item under `key`; when it is missing, ``make()`` (returning the item and its size in
@@ -265,10 +250,6 @@ class VectorSearcher:
             codes = _frozen(np.concatenate(parts) if parts else np.empty(0, dtype=np.uint8))
             self._lengths[field] = codes
         return codes
-
-    def field_lengths(self, field: str) -> np.ndarray:
-        """Every document's (byte-quantised) length of ``field``, as whoosh scores with it."""
-        return _LENGTH_OF_BYTE[self.length_codes(field)]
 
     def length_norms(self, field: str, B: float, K1: float, avgfl: float) -> np.ndarray:
         """``K1 * ((1 - B) + B * fl / avgfl)`` for each of the 256 length bytes: the part of
