@@ -125,14 +125,36 @@ def timed_repeat(fn: Callable[[], Any], *, count: int, seconds: float, warmup: i
 
 # --- child steps ------------------------------------------------------------------------------------------
 
-def step_ingest(docs: str, data: str, engine: str, passages_out: str) -> dict[str, Any]:
+def step_ingest(docs: str, data: str, engine: str, passages_out: str, progress_path: str) -> dict[str, Any]:
+    """Ingest ``docs`` into ``data``. The run's progress is written to ``progress_path`` after every
+    durable batch, so a run stopped part way (timeout, kill, end of a session) can be resumed by
+    running this again on the same data dir: known documents are skipped, and the figures are the
+    sums over the parts, each part counting its time up to its last durable batch."""
     from councilgraph.pipeline import discover, ingest_paths
 
+    progress_file = Path(progress_path)
+    earlier = json.loads(progress_file.read_text())["parts"] if progress_file.is_file() else []
+    part: dict[str, Any] = {"started": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+                            "commit": _commit(), "written": 0, "wall_s": 0.0, "phases_s": {}, "peak_rss_mb": 0.0}
     files, _ = discover([docs])
     t0 = time.perf_counter()
-    report = ingest_paths([docs], settings_for(Path(data), engine))
-    wall = time.perf_counter() - t0
-    peak_rss = peak_rss_mb()
+
+    def batch_written(report) -> None:  # noqa: ANN001
+        part.update(written=report.written, wall_s=time.perf_counter() - t0, phases_s=dict(report.seconds),
+                    peak_rss_mb=peak_rss_mb())
+        _write_atomically(progress_file, {"parts": earlier + [part]})
+
+    report = ingest_paths([docs], settings_for(Path(data), engine), batch_written=batch_written)
+    part.update(written=report.written, wall_s=time.perf_counter() - t0, phases_s=dict(report.seconds),
+                peak_rss_mb=peak_rss_mb())
+    parts = earlier + [part]
+    _write_atomically(progress_file, {"parts": parts})
+    wall = sum(p["wall_s"] for p in parts)
+    phases: dict[str, float] = {}
+    for p in parts:
+        for phase, seconds in p["phases_s"].items():
+            phases[phase] = phases.get(phase, 0.0) + seconds
+    phases["wall"] = wall
     # The raw baselines index the passages the index now holds (workers prepare them, and with
     # whoosh they reach the index as segments, never as passages in this process).
     with open(passages_out, "w", encoding="utf-8") as fh:
@@ -141,10 +163,17 @@ def step_ingest(docs: str, data: str, engine: str, passages_out: str) -> dict[st
     return {
         "documents": len(files), "statuses": report.by_status(), "wall_s": wall,
         "docs_per_s": len(files) / wall if wall else None,
-        "phases_s": report.seconds, "triples": report.triples, "passages": report.passages,
-        "peak_rss_mb": peak_rss, "disk": disk_usage(Path(data)),
+        "phases_s": phases, "triples": report.triples, "passages": report.passages,
+        "peak_rss_mb": max(p["peak_rss_mb"] for p in parts), "disk": disk_usage(Path(data)),
         "failed": [(o.name, o.reason) for o in report.failed][:5],
+        **({"parts": parts} if len(parts) > 1 else {}),
     }
+
+
+def _write_atomically(path: Path, value: Any) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(value, indent=1))
+    tmp.replace(path)
 
 
 def indexed_passages(path: Path, engine: str) -> Iterator[dict[str, str]]:
@@ -444,9 +473,12 @@ def machine() -> dict[str, Any]:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
             pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return {"nproc": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu, "versions": versions,
-            "commit": commit, "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+            "commit": _commit(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+
+
+def _commit() -> str:
+    return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
 
 def run_size(n: int, engines: list[str], workdir: Path, args: argparse.Namespace,
@@ -457,35 +489,47 @@ def run_size(n: int, engines: list[str], workdir: Path, args: argparse.Namespace
     from bench.scale import scale_corpus
 
     docs = workdir / f"docs-{n}"
-    shutil.rmtree(docs, ignore_errors=True)
-    t0 = time.perf_counter()
-    scale_corpus(n, docs, seed=args.seed)
     out = out if out is not None else {}
-    out.update({"documents": n, "scale_s": round(time.perf_counter() - t0, 1),
-                "docs_mb": round(sum(p.stat().st_size for p in docs.iterdir()) / 1e6, 1), "engines": {}, "raw_index": {}})
-    save()
+    resumed = args.resume and docs.is_dir() and sum(1 for _ in docs.iterdir()) == n and "docs_mb" in out
+    if not resumed:
+        shutil.rmtree(docs, ignore_errors=True)
+        t0 = time.perf_counter()
+        scale_corpus(n, docs, seed=args.seed)
+        out.clear()
+        out.update({"documents": n, "scale_s": round(time.perf_counter() - t0, 1),
+                    "docs_mb": round(sum(p.stat().st_size for p in docs.iterdir()) / 1e6, 1), "engines": {},
+                    "raw_index": {}})
+        save()
     passages = None
     for engine in engines:
         data = workdir / f"data-{n}-{engine}"
-        shutil.rmtree(data, ignore_errors=True)
+        progress = workdir / f"ingest-progress-{n}-{engine}.json"
         passages = workdir / f"passages-{n}-{engine}.jsonl"
         res: dict[str, Any] = out["engines"].setdefault(engine, {})
-        log(f"[{n} docs, {engine}] ingest")
-        res["ingest"] = child("ingest", str(docs), str(data), engine, str(passages), timeout=args.ingest_timeout)
-        save()
+        if "ingest" not in res:
+            if not resumed:
+                shutil.rmtree(data, ignore_errors=True)
+                progress.unlink(missing_ok=True)
+            log(f"[{n} docs, {engine}] ingest" + (" (resumed)" if progress.is_file() else ""))
+            res["ingest"] = child("ingest", str(docs), str(data), engine, str(passages), str(progress),
+                                  timeout=args.ingest_timeout)
+            save()
         if "raw_oxigraph" not in out and n <= args.raw_oxigraph_max_docs:  # the same quads whichever engine ingested them
             log(f"[{n} docs, {engine}] raw pyoxigraph bulk load")
             out["raw_oxigraph"] = child("raw_oxigraph", str(data), str(workdir / f"raw-ox-{n}"))
             shutil.rmtree(workdir / f"raw-ox-{n}", ignore_errors=True)
             save()
-        log(f"[{n} docs, {engine}] queries")
-        res["queries"] = child("queries", str(data), engine, str(args.count), str(args.seconds),
-                               str(args.load_seconds), str(workdir / f"server-{n}-{engine}.log"))
-        save()
+        if "queries" not in res:
+            log(f"[{n} docs, {engine}] queries")
+            res["queries"] = child("queries", str(data), engine, str(args.count), str(args.seconds),
+                                   str(args.load_seconds), str(workdir / f"server-{n}-{engine}.log"))
+            save()
         if not args.keep:
             shutil.rmtree(data, ignore_errors=True)
     # The same passages whichever engine ingested them: each raw baseline runs once per size.
     for raw in sorted(args.raw_engines, key=lambda e: e == "whoosh"):
+        if raw in out["raw_index"]:
+            continue
         if raw == "whoosh" and n > args.raw_whoosh_max_docs:
             log(f"[{n} docs] raw whoosh skipped (--raw-whoosh-max-docs {args.raw_whoosh_max_docs})")
             continue
@@ -540,6 +584,8 @@ def render(results: dict[str, Any]) -> str:
     if first:
         lines += [f"Queries only, on the data dirs of the run of {first['date']} (`{first['command']}`, commit "
                   f"{first['commit']}): its ingest figures are repeated below, the query figures are new.", ""]
+    for again in results.get("resumed", []):
+        lines += [f"Resumed {again['date']} at commit {again['commit']}: `{again['command']}`.", ""]
     cold = results.get("cold_ingest")
     if cold:
         lines += [f"Sample corpus (2 documents), `councilgraph ingest ../shared/corpus` on a fresh data dir, whole "
@@ -566,6 +612,15 @@ def render(results: dict[str, Any]) -> str:
                 f"{ph.get('index', 0):.1f} | {ing['triples']:,} | "
                 f"{ing['passages']:,} | {ing['disk']['total'] / 1e6:.0f} | {ing['peak_rss_mb']:.0f} | {raw_s} | "
                 f"{_ratio(ing['wall_s'], same)} | {_ratio(ph.get('index'), same)} | {ox['seconds']:.2f} ({ox['quads']:,} quads) | {_ratio(store_s, ox['seconds'])} |")
+    for size in results["sizes"]:
+        for engine, r in size["engines"].items():
+            parts = r.get("ingest", {}).get("parts")
+            if parts:
+                lines += ["", f"The {size['documents']:,}-document {engine} ingest ran in {len(parts)} parts (stopped, then "
+                          "carried on by `--resume` from its last durable batch); its figures are the sums over the parts, "
+                          "each counted to its last durable batch (peak RSS: the highest). Parts: " + "; ".join(
+                              f"{p['started']}, commit {p['commit']}, {p['written']:,} documents in {p['wall_s']:.0f} s"
+                              for p in parts) + "."]
     lines += ["", "Phases as the pipeline times them, summed over processes (they overlap): *graph* is building "
               "each document's N-Triples in the workers; *store* is writing them (bulk loads) plus the snapshots "
               "(runs before 2026-12-01 counted both in one figure, shown under *store*); *index* includes making the passages. "
@@ -637,6 +692,10 @@ def main() -> None:
     parser.add_argument("--queries-only", action="store_true",
                         help="re-measure the queries on the data dirs a --keep run left in --workdir (its results.json "
                              "gives the ingest figures), e.g. after a change to search or serving")
+    parser.add_argument("--resume", action="store_true",
+                        help="carry on a run stopped part way in --workdir (same --docs and --engines): its scaled "
+                             "documents and data dirs are reused, an ingest goes on from its last durable batch, "
+                             "and steps already measured are not run again")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
@@ -656,6 +715,9 @@ def main() -> None:
     partial = args.workdir / "results.json"
     if args.queries_only:
         results = requery(partial, args, now, command)
+    elif args.resume and partial.is_file():
+        results = json.loads(partial.read_text())
+        results.setdefault("resumed", []).append({"date": now, "command": command, "commit": _commit()})
     else:
         results = {"date": now, "command": command, "machine": machine(), "sizes": []}
 
@@ -673,12 +735,15 @@ def main() -> None:
                         str(args.workdir / f"server-{size['documents']}-{engine}.log"))
                     save()
     else:
-        if not args.no_cold:
+        if not args.no_cold and "cold_ingest" not in results:
             log("sample corpus, cold command")
             results["cold_ingest"] = cold_corpus_ingest(args.workdir)
+            save()
         for n in args.docs:
-            size: dict[str, Any] = {}
-            results["sizes"].append(size)
+            size = next((s for s in results["sizes"] if s.get("documents") == n), None)
+            if size is None:
+                size = {}
+                results["sizes"].append(size)
             run_size(n, args.engines, args.workdir, args, save=save, out=size)
     save()
     text = render(results)

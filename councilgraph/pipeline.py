@@ -56,6 +56,7 @@ class IngestReport:
     triples: int = 0  # in the store after the run
     passages: int = 0  # in the index after the run
     entities: dict[str, int] = field(default_factory=dict)  # records by kind, over this run's documents
+    written: int = 0  # documents this run has made durable (in the graph, the index and the manifest)
 
     @property
     def failed(self) -> list[DocumentOutcome]:
@@ -129,6 +130,7 @@ def ingest_paths(
     settings: dict[str, Any],
     *,
     progress: Callable[[str], None] | None = None,
+    batch_written: Callable[[IngestReport], None] | None = None,
     force: bool = False,
 ) -> IngestReport:
     """Ingest files and folders into the data directory named by ``settings``; never raises for a bad document.
@@ -137,6 +139,8 @@ def ingest_paths(
     snapshot and the manifest, so memory stays bounded by a batch and a long run keeps its progress.
     Reading, extraction, graph building and passages run in ``ingest_workers`` worker processes
     (see :func:`worker_count`); this process alone writes the store, the index and the manifest.
+    ``batch_written`` is called with the report so far each time a batch is durable, which is what
+    a run that may be stopped part way (and later resumed: known documents are skipped) can record.
     """
     mp = sys.modules.get("multiprocessing")  # not imported here unless a pool is needed (cold start)
     if mp is not None and getattr(mp.current_process(), "_inheriting", False):
@@ -191,6 +195,8 @@ def ingest_paths(
                 # Nothing commits to the index between here and the builds' segments (whoosh deletes
                 # segment files no commit lists): the next batch's builds are submitted after this.
                 _write_batch(batch, groups, builds, context, store, index, manifest, data, report)
+                if batch_written:
+                    batch_written(report)
         if not data.manifest_path.exists():
             manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
             data.write_manifest(manifest)
@@ -466,6 +472,7 @@ def _write_batch(batch: list[_Extracted], groups: list[list[int]], builds: list[
         manifest["generation"] = int(manifest.get("generation", 0)) + 1
         manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
     data.write_manifest(manifest)
+    report.written += len(passage_counts)
     data.prune_snapshots(manifest["snapshot"])
 
 

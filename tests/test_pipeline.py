@@ -89,6 +89,24 @@ def test_ingest_corpus_then_reingest_changes_nothing(tmp_path, corpus_copy):
     assert second.passages == first.passages
 
 
+def test_batch_written_reports_each_durable_batch(tmp_path, corpus_copy, monkeypatch):
+    import councilgraph.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH_DOCUMENTS", 1)
+    settings = settings_for(tmp_path)
+    seen: list[tuple[int, int]] = []
+
+    def batch_written(report) -> None:
+        # The manifest on disk already vouches for every document the report counts as written.
+        seen.append((report.written, len(DataDir(settings).manifest()["documents"])))
+
+    report = ingest_paths([corpus_copy], settings, batch_written=batch_written)
+    assert seen == [(1, 1), (2, 2)] and report.written == 2
+    seen.clear()
+    again = ingest_paths([corpus_copy], settings, batch_written=batch_written)
+    assert seen == [] and again.written == 0 and again.by_status() == {"unchanged": 2}
+
+
 def test_changed_file_replaces_everything_from_it(tmp_path):
     settings = settings_for(tmp_path)
     doc = tmp_path / "minutes.txt"
