@@ -1,0 +1,33 @@
+"""The benchmark harness's ingest step: a run stopped part way carries on, and its figures add up."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from bench.run import step_ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def test_a_resumed_ingest_sums_its_parts(tmp_path):
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    docs.mkdir()
+    first, second = sorted(CORPUS.glob("*.txt"))
+    progress = tmp_path / "progress.json"
+    # The first part gets only one document through (as if stopped after its first batch) ...
+    shutil.copy(first, docs / first.name)
+    one = step_ingest(str(docs), str(data), "whoosh", str(tmp_path / "p1.jsonl"), str(progress))
+    assert one["statuses"] == {"added": 1} and "parts" not in one
+    # ... and the run carried on over the whole folder skips it and adds the rest.
+    shutil.copy(second, docs / second.name)
+    both = step_ingest(str(docs), str(data), "whoosh", str(tmp_path / "p2.jsonl"), str(progress))
+    assert both["statuses"] == {"unchanged": 1, "added": 1} and both["documents"] == 2
+    parts = both["parts"]
+    assert [p["written"] for p in parts] == [1, 1]
+    assert both["wall_s"] == sum(p["wall_s"] for p in parts) == both["phases_s"]["wall"]
+    assert both["phases_s"]["extract"] == sum(p["phases_s"]["extract"] for p in parts)
+    assert json.loads(progress.read_text())["parts"] == parts
+    assert both["passages"] > one["passages"] > 0
+    assert sum(1 for _ in open(tmp_path / "p2.jsonl", encoding="utf-8")) == both["passages"]
