@@ -40,6 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("host", "127.0.0.1", "Address `councilgraph serve` binds to."),
     Setting("port", 8000, "Port `councilgraph serve` listens on.", int),
     Setting("threads", 8, "Worker threads of the production WSGI server (waitress).", int),
+    Setting("search_concurrency", 0, "Keyword searches one server process runs at once; more wait their turn (0 = one per CPU). A search over a large whoosh index holds arrays as long as its matches, so this bounds the server's memory under load; searches are CPU-bound, so running more at once would not answer sooner.", int),
     Setting("response_cache_mb", 64.0, "Memory (MB) for whole answers to GET requests, replayed until the next ingest run changes the data (0 = no cache). See docs/api.md, Caching.", float),
 )
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, jsonify, request, url_for
 
 from web.errors import ApiError
 from web.params import Params
-from web.resources import get_data_dir, get_graph, get_index, settings
+from web.resources import get_data_dir, get_graph, get_index, search_slots, settings
 
 bp = Blueprint("api", __name__)
 
@@ -94,7 +94,9 @@ def run_search(query: Any) -> Any:
     from search.base import SearchError
 
     try:
-        return get_index().search(query)
+        index = get_index()
+        with search_slots():
+            return index.search(query)
     except SearchError as exc:
         raise ApiError(400, f"Invalid search: {exc}", [{"param": "q", "message": str(exc)}]) from None
 

@@ -5,6 +5,7 @@ next request reopens the graph snapshot and the index.
 """
 from __future__ import annotations
 
+import os
 import threading
 from typing import Any
 
@@ -25,6 +26,12 @@ class Resources:
         self.generation: str | None = None
         self.graph = None
         self.index = None
+        slots = int(settings.get("search_concurrency") or 0) or os.cpu_count() or 1
+        if slots < 0:
+            raise ValueError(f"search_concurrency must be 0 (one per CPU) or more, not {slots}")
+        # Searches past this many wait: each holds per-match arrays, and the GIL (whoosh) or the
+        # cores (tantivy) would not run more of them at once any faster.
+        self.search_slots = threading.BoundedSemaphore(slots)
 
     def _refresh(self) -> None:
         generation = self.data_dir.generation()
@@ -67,6 +74,11 @@ def get_graph():
 def get_index():
     """The SearchIndex of the current data generation."""
     return _resources().current()[1]
+
+
+def search_slots() -> threading.BoundedSemaphore:
+    """Held while a keyword search runs (``search_concurrency`` of them at once)."""
+    return _resources().search_slots
 
 
 def get_data_dir():
