@@ -107,8 +107,26 @@ def serve(data: str | None, engine: str | None, host: str | None, port: int | No
         # Open the store and index (and read the index's columns) before the first request comes.
         app.extensions["councilgraph"].current()
     click.echo(f"Serving {settings['data_dir']} on http://{settings['host']}:{settings['port']}/", err=True)
+    _allow_open_files()
+    # poll(), not select(): every thread's searcher holds a file per index segment, and select()
+    # fails on any descriptor past 1023, which stopped the server on a many-segment index.
     waitress.serve(app, host=settings["host"], port=settings["port"], threads=settings["threads"],
-                   max_request_body_size=settings["max_request_bytes"], ident="councilgraph")
+                   max_request_body_size=settings["max_request_bytes"], ident="councilgraph",
+                   asyncore_use_poll=True)
+
+
+def _allow_open_files() -> None:
+    """Raise the soft limit on open files to the hard one (servers need more than the usual 1024)."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft == resource.RLIM_INFINITY or soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        except (ValueError, OSError):
+            pass  # a limit we may not raise: keep the one we were given
 
 
 def _app_get(settings: dict[str, Any], path: str, query: dict[str, Any] | None = None,

@@ -86,3 +86,43 @@ def test_stats_and_serve_get(data_dir):
     assert stats["documents"] == 2 and stats["passages"] > 0
     proc = run_cli("serve", "--get", "/healthz", data=data_dir)
     assert json.loads(proc.stdout)["ok"] is True
+
+
+def test_serve_answers_with_more_than_1024_files_open(data_dir, tmp_path):
+    """A server whose searchers hold many segment files gets descriptors past select()'s 1023."""
+    import resource
+    import socket
+    import time
+    import urllib.request
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1400:
+        pytest.skip(f"this machine allows {hard} open files")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    script = (
+        "import os, resource, sys\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)\n"
+        "resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 1400), hard), hard))\n"
+        "held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]\n"
+        "from councilgraph.cli import main\n"
+        f"main(['serve', '--data', {str(data_dir)!r}, '--port', '{port}'])\n"
+    )
+    log = open(tmp_path / "serve.log", "wb")
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline, answers = time.time() + 60, []
+        while time.time() < deadline and len(answers) < 3:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/search?q=school", timeout=10) as response:
+                    answers.append(response.status)
+            except OSError:
+                time.sleep(0.3)
+        assert answers == [200, 200, 200]
+        assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-2000:]
+    finally:
+        proc.terminate()
+        proc.wait(15)
+        log.close()
