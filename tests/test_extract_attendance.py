@@ -69,3 +69,71 @@ def test_declarations_none_and_one():
     assert warnings == []
     assert d.person.full == "Jones" and d.item == "5" and d.outcome == "withdrew"
     assert "personal interest" in d.interest
+
+
+# Other councils print the same lists in other shapes: title case, `In attendance:`, item
+# numbers without a full stop, initials, one officer a line.
+TITLE_CASE_MINUTES = """Present: Councillor J Okafor (Chair)
+
+Councillors P Stanley, T Brandt, E Moss and L Hart-Lewis
+
+In attendance: Councillor S Mitchell
+
+56 WELCOME AND INTRODUCTION
+
+The Chair welcomed everyone to the meeting. In attendance: a member of the public.
+
+57 APOLOGIES
+
+Apologies were received from Councillor P Greenhalgh and Councillor J Rook.
+
+58 DECLARATIONS OF INTEREST
+
+Councillor T Brandt declared a prejudicial interest in item 61 by virtue of being a school governor and left the room.
+"""
+
+MEMBERS_PRESENT = """Members present:
+Councillor A Quill (Chair)
+Councillor B Norrie (Vice-Chair)
+Councillors C Dunmore, D Pyke and E Wragg
+
+Officers in attendance:
+Jane Tolley - Head of Planning
+John Ashby, Legal Adviser
+
+1. Apologies for Absence
+
+Apologies for absence: Councillors F Lowe and G Marsh
+"""
+
+
+def test_title_case_present_list_ends_at_the_next_list_or_item():
+    rows, warnings = parse_present(TITLE_CASE_MINUTES, meeting=REF, document="d", pages=None)
+    assert warnings == []
+    assert [(a.person.full, a.role) for a in rows] == [
+        ("J Okafor", "Chair"), ("P Stanley", None), ("T Brandt", None), ("E Moss", None), ("L Hart-Lewis", None)]
+    also, warnings = parse_also_present(TITLE_CASE_MINUTES, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [(a.person.full, a.person.is_councillor) for a in also] == [("S Mitchell", True)]
+
+
+def test_members_present_and_one_officer_a_line():
+    rows, _ = parse_present(MEMBERS_PRESENT, meeting=REF, document="d", pages=None)
+    assert [a.person.full for a in rows] == ["A Quill", "B Norrie", "C Dunmore", "D Pyke", "E Wragg"]
+    assert [a.role for a in rows[:2]] == ["Chair", "Vice-Chair"]
+    also, warnings = parse_also_present(MEMBERS_PRESENT, meeting=REF, document="d", pages=None)
+    assert warnings == []
+    assert [(a.person.full, a.role) for a in also] == [("Jane Tolley", "Head of Planning"), ("John Ashby", "Legal Adviser")]
+
+
+def test_apologies_without_for_absence_and_as_a_label():
+    rows, _ = parse_apologies(TITLE_CASE_MINUTES, meeting=REF, document="d", pages=None)
+    assert [a.person.full for a in rows] == ["P Greenhalgh", "J Rook"]
+    rows, _ = parse_apologies(MEMBERS_PRESENT, meeting=REF, document="d", pages=None)
+    assert [a.person.full for a in rows] == ["F Lowe", "G Marsh"]
+    assert parse_apologies("Apologies: None.", meeting=REF, document="d", pages=None) == ([], [])
+
+
+def test_declaration_by_a_councillor_named_with_an_initial():
+    rows, _ = parse_declarations(TITLE_CASE_MINUTES, meeting=REF, document="d", pages=None)
+    assert [(d.person.full, d.item, d.outcome) for d in rows] == [("T Brandt", "61", "withdrew")]
+    assert "prejudicial interest" in rows[0].interest

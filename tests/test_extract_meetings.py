@@ -88,3 +88,25 @@ def test_title_case_keeps_acronyms():
     assert title_case("PETITION - FASD TRAINING", {"FASD"}) == "Petition - FASD Training"
     assert title_case("OVERVIEW AND SCRUTINY COMMITTEE (CS&S) WORK PROGRAMME 2024/25") == \
         "Overview and Scrutiny Committee (CS&S) Work Programme 2024/25"
+
+
+def test_prose_minutes_heading_names_the_body_date_time_and_venue():
+    text = ("PLANNING COMMITTEE\n\nMINUTES of a meeting of the Planning Committee held on Tuesday, 7 November\n"
+            "2023 at 6.30 pm in Committee Room 1, Civic Centre.\n\nMembers present:\nCouncillor A Quill (Chair)\n")
+    meeting, warnings = parse_minutes_heading(text, document="d", pages=None)
+    assert warnings == []
+    assert (meeting.committee, meeting.date.start, meeting.time, meeting.venue) == (
+        "Planning Committee", "2023-11-07", "18:30", "Committee Room 1, Civic Centre")
+    held_at, _ = parse_minutes_heading("Minutes of the proceedings of the Licensing Sub-Committee held at the "
+                                       "Town Hall on 3rd March 2022\n", document="d", pages=None)
+    assert (held_at.committee, held_at.date.start, held_at.venue) == ("Licensing Sub-Committee", "2022-03-03", "Town Hall")
+
+
+def test_an_agendas_minutes_of_the_meeting_held_on_is_not_a_heading():
+    text = "3. MINUTES\n\nTo approve the minutes of the meeting held on 3 October 2023.\n"
+    assert parse_minutes_heading(text, document="d", pages=None) == (None, [])
+    from graph.extract.segments import split_segments
+
+    assert [s.kind for s in split_segments("Minutes of the meeting held on 3 October 2023\n\nText.\n")] == ["text"]
+    assert "minutes" in [s.kind for s in split_segments("Agenda\n\nMinutes of a meeting of the Cabinet held on "
+                                                       "4 May 2023\n\nPresent: Councillor A Quill\n")]

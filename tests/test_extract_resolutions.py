@@ -122,3 +122,14 @@ def test_agenda_items_run_together_pages_to_follow_verbal():
     assert by_title["Children's Services Improvement Programme"].verbal
     assert by_title["Ofsted Inspections Spring/Summer 2024"].pages == (29, 44)
     assert by_title["Work Programme Key Decision Forward Plan"].pages == (45, 58)
+
+
+def test_title_case_item_headings_and_numbered_sentences():
+    text = ("1. Apologies for Absence\n\nNone.\n\n2. Minutes\n\nRESOLVED: That the minutes be confirmed.\n\n"
+            "3. 23/01234/FUL - Land at Mill Lane\n\n1. The officer presented the application.\n\n"
+            "RESOLVED: That planning permission be granted.\n")
+    items, resolutions, _ = parse_minutes(text, meeting=MeetingRef("C", "2023-11-07"), document="d", pages=None)
+    assert [(i.number, i.title) for i in items] == [
+        ("1", "Apologies for Absence"), ("2", "Minutes"), ("3", "23/01234/FUL - Land at Mill Lane")]
+    assert [(r.item_number, r.text) for r in resolutions] == [
+        ("2", "That the minutes be confirmed."), ("3", "That planning permission be granted.")]

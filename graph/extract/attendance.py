@@ -3,14 +3,20 @@ from __future__ import annotations
 
 import re
 
-from graph.records import Attendance, Declaration, ExtractionWarning, MeetingRef
+from graph.records import Attendance, Declaration, ExtractionWarning, MeetingRef, PersonName
 from graph.extract.membership import split_name_org_list
 from graph.extract.segments import PageLookup, one_line, provenance, unreadable
 from graph.values import parse_person, split_people_list
 
-_PRESENT = re.compile(r"^[ \t]*PRESENT\s*:", re.M)
-_ALSO_PRESENT = re.compile(r"^[ \t]*ALSO\s+PRESENT\s*:", re.M | re.I)
-_ITEM_START = re.compile(r"^[ \t]*\d{1,3}[a-z]?\.\s+\S|^[ \t]*(?:Minutes|Apologies)\b", re.M)
+# `PRESENT:`, `Present:`, `Members present:`; not `ALSO PRESENT:` (it starts the line differently).
+_PRESENT = re.compile(r"^[ \t]*(?:(?:Members|Councillors)\s+)?Present\s*:", re.M | re.I)
+# Everyone else at the meeting: `ALSO PRESENT:`, `In attendance:`, `Officers present:`.
+_ALSO_PRESENT = re.compile(r"^[ \t]*(?:Also\s+present|In\s+attendance|Officers(?:\s+present|\s+in\s+attendance)?)\s*:",
+                           re.M | re.I)
+# The first item after the lists: `1. APOLOGIES`, `56 WELCOME AND INTRODUCTION` (a number and a
+# capitalised heading, with or without a full stop), or an `Apologies` / `Minutes` heading.
+_ITEM_START = re.compile(r"^[ \t]*\d{1,3}[a-z]?\.\s+\S|^[ \t]*\d{1,3}[a-z]?[ \t]+[A-Z][A-Za-z'’]*(?:[ \t]|$)"
+                         r"|^[ \t]*(?:Minutes|Apologies)\b", re.M)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _SUBSTITUTE_FOR = re.compile(r"Substitute\s+(?:Member\s+)?for\s+(.+)", re.I)
 _NAME_SPLIT = re.compile(r",\s*|\s+and\s+|\s*&\s*")
@@ -114,33 +120,78 @@ def parse_also_present(text: str, *, meeting: MeetingRef, document: str, pages: 
 
     An entry whose name cannot be read is left out with a warning.
     """
-    m = _ALSO_PRESENT.search(text)
-    if not m:
-        return [], []
-    item = _ITEM_START.search(text, m.end())
-    end = item.start() if item else len(text)
-    src = provenance(document, pages, offset + m.start(), offset + end)
-    flat = one_line(text[m.end():end])
     out: list[Attendance] = []
     warnings: list[ExtractionWarning] = []
-    # each councillor starts a new entry; inside an entry, `Name, Role` pairs may follow
-    chunks = re.split(r"(?=\b(?:Councillor|Cllr\.?)\s)", flat)
-    for chunk in chunks:
-        chunk = chunk.strip(" ,;")
-        if not chunk:
+    first = _PRESENT.search(text)
+    for m in _ALSO_PRESENT.finditer(text):
+        if first is None and not out and _ITEM_START.search(text, 0, m.start()):
+            break  # `In attendance:` inside an item's prose, not the lists at the head of the minutes
+        ends = [len(text)] + [x.start() for x in (_ITEM_START.search(text, m.end()), _ALSO_PRESENT.search(text, m.end()))
+                              if x]
+        end = min(ends)
+        src = provenance(document, pages, offset + m.start(), offset + end)
+        listed = _one_per_line(text[m.end():end])
+        if listed is not None:
+            out.extend(Attendance(meeting, person, "also_present", src, role=role) for person, role in listed)
             continue
-        pairs = split_name_org_list(chunk) or [(chunk, "")]
-        for name, role in pairs:
-            person = parse_person(name)
-            if person is None:
-                warnings.append(unreadable(document, pages, src.start, "name in the ALSO PRESENT list", name))
+        flat = one_line(text[m.end():end])
+        # each councillor starts a new entry; inside an entry, `Name, Role` pairs may follow
+        chunks = re.split(r"(?=\b(?:Councillors?|Cllrs?\.?)\s)", flat)
+        for chunk in chunks:
+            chunk = chunk.strip(" ,;.")
+            if not chunk:
                 continue
-            out.append(Attendance(meeting, person, "also_present", src, role=role or None))
+            pairs = _also_present_entries(chunk)
+            for name, role in pairs:
+                person = parse_person(name)
+                if person is None:
+                    warnings.append(unreadable(document, pages, src.start, "name in the ALSO PRESENT list", name))
+                    continue
+                out.append(Attendance(meeting, person, "also_present", src, role=role or None))
+        if _ITEM_START.match(text, end) or end == len(text):
+            break
     return out, warnings
 
 
-_APOLOGIES = re.compile(r"Apologies\s+for\s+(absence|lateness)\b[^.\n]*?\b(?:were|was)\s+(?:received|submitted|given)\s+"
-                        r"(?:from|on behalf of)\s+(?P<who>[^.]+(?:\.(?=\s*[a-z])[^.]*)*)\.?", re.I)
+_NAME_THEN_ROLE = re.compile(r"^[ \t]*(?P<name>[^\s,()–—-][^,()–—]*?)\s*(?:\s[-–—]\s*|,\s*|\((?=[^()]+\)\s*$))"
+                             r"(?P<role>[^()]+?)\)?[ \t.;]*$")
+
+
+def _one_per_line(block: str) -> list[tuple[PersonName, str]] | None:
+    """`Jane Doe - Head of Planning` (or `Name, Role`, `Name (Role)`) on each line of ``block``;
+    None unless every line is one readable person with a role (other shapes are read as a list)."""
+    lines = [ln for ln in block.split("\n") if ln.strip()]
+    if not lines or any(len(ln) > 200 for ln in lines):  # long lines are prose or a wrapped list
+        return None
+    out = []
+    for ln in lines:
+        m = _NAME_THEN_ROLE.match(ln)
+        person = parse_person(m.group("name")) if m else None
+        if person is None:
+            return None
+        out.append((person, one_line(m.group("role")).strip(" ,;.")))
+    return out
+
+
+def _also_present_entries(chunk: str) -> list[tuple[str, str]]:
+    """`Councillors A and B` -> each councillor; `Name (Role), Name (Role)` -> (name, role) pairs;
+    otherwise `Name, Role` pairs (split_name_org_list)."""
+    if m := re.match(r"(?:Councillors|Cllrs\.?)\s+(.*)$", chunk):
+        return [(f"Councillor {n.strip(' ,;.')}", "") for n in _NAME_SPLIT.split(m.group(1)) if n.strip(" ,;.")]
+    if "(" in chunk:
+        pairs = [(name.strip(" ,;."), bracket) for name, bracket in split_councillor_list(chunk) if name.strip(" ,;.")]
+        if pairs and all(bracket for _, bracket in pairs):
+            return [(name, bracket.strip()) for name, bracket in pairs if bracket]
+    return split_name_org_list(chunk) or [(chunk, "")]
+
+
+# `Apologies for absence were received from ...`, `Apologies were submitted by ...`, and the label
+# `Apologies: Councillors A and B` / `Apologies for absence: ...`.
+_APOLOGIES = re.compile(r"Apologies(?:\s+for\s+(absence|lateness))?\b[^.\n]*?\b(?:were|was|had\s+been|have\s+been)\s+"
+                        r"(?:received|submitted|given|made|reported|tendered)\s+(?:from|on behalf of|by)\s+"
+                        r"(?P<who>[^.]+(?:\.(?=\s*[a-z])[^.]*)*)\.?"
+                        r"|^[ \t]*Apologies(?:\s+for\s+(absence|lateness))?[ \t]*:[ \t]*(?P<listed>\S[^\n]*(?:\n(?![ \t]*\n)[^\n]+)*)",
+                        re.I | re.M)
 _NO_APOLOGIES = re.compile(r"\bNo\s+apologies\b|\bthere were no apologies\b", re.I)
 
 
@@ -175,10 +226,13 @@ def parse_apologies(text: str, *, meeting: MeetingRef, document: str, pages: Pag
     out: list[Attendance] = []
     warnings: list[ExtractionWarning] = []
     for m in _APOLOGIES.finditer(text):
-        if m.group(1).lower() == "lateness":
+        if (m.group(1) or m.group(3) or "").lower() == "lateness":
+            continue
+        who = m.group("who") or m.group("listed")
+        if _NO_APOLOGIES.search(m.group(0)) or re.match(r"\s*(?:none|nil)\b", who, re.I):
             continue
         src = provenance(document, pages, offset + m.start(), offset + m.end())
-        councillors, others = split_apologies(m.group("who"))
+        councillors, others = split_apologies(who.rstrip(" ."))
         people, not_names = split_people_list(councillors, honorific="Councillor") if councillors else ([], [])
         for name in others:
             person = parse_person(name)
@@ -193,7 +247,7 @@ def parse_apologies(text: str, *, meeting: MeetingRef, document: str, pages: Pag
 
 
 _DECLARATION = re.compile(
-    r"(?P<who>(?:Councillor|Cllr\.?|Mr|Mrs|Ms|Miss|Dr)\s+[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)?)\s+declared\s+an?\s+"
+    r"(?P<who>\b(?:Councillor|Cllr\.?|Mr|Mrs|Ms|Miss|Dr)\s+(?:[A-Z][\w'-]*\.?\s+){0,2}[A-Z][\w'-]+)\s+declared\s+an?\s+"
     r"(?P<interest>[^.]*?interest[^.]*?)(?:\s+in\s+(?:Minute|Item|agenda item)\s*(?:No\.?\s*)?(?P<item>\d+[a-z]?))?"
     r"(?P<rest>[^.]*)\.", re.I)
 

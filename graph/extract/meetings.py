@@ -120,13 +120,58 @@ def parse_front_sheet(text: str, *, document: str, pages: PageLookup | None, off
 _HELD_AT = re.compile(r"MEETING\s+HELD\s+(?:AT|IN)\s+(?P<venue>.+?)\s+ON\s+(?P<date>.+?)\s*$", re.I)
 
 
+# `Minutes of a meeting of the Planning Committee held on Tuesday, 7 November 2023 at 6.30 pm in
+# Committee Room 1`: the body is named after "meeting of" (an agenda's "minutes of the meeting
+# held on ..." names none, and is not a heading).
+MINUTES_OF = re.compile(r"^[ \t]*(?:The\s+)?Minutes\s+of\s+(?:a|the)\s+(?:[A-Za-z]+\s+)?(?:meeting|proceedings)\s+of\s+"
+                        r"(?:the\s+)?(?P<committee>.+?)\s*,?\s+held\s+(?P<rest>.+)$", re.I | re.M)
+_HELD_ON = re.compile(r"\bon\s+(?P<date>(?:[A-Za-z]+,?\s+)?\d{1,2}(?:\s*(?:st|nd|rd|th))?\s+[A-Za-z]+,?\s+\d{4})", re.I)
+_HELD_TIME = re.compile(r"\b(?:at|commencing(?:\s+at)?|from)\s+(?P<time>\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.?\s?m\.?|noon)"
+                        r"|\d{1,2}[.:]\d{2}|noon)", re.I)
+_HELD_VENUE = re.compile(r"\b(?:in|at)\s+(?P<venue>(?:the\s+)?[A-Z][^.;]*?)(?=\s+on\s+|\s+at\s+\d|\s*[.;]|\s*$)")
+
+
+def _minutes_of_heading(text: str, *, document: str, pages: PageLookup | None, offset: int,
+                        acronyms: Iterable[str]) -> tuple[Meeting | None, list[ExtractionWarning]]:
+    """The prose heading `Minutes of a meeting of <body> held [at <venue>] on <date> [at <time>] [in <venue>]`."""
+    m = MINUTES_OF.search(text, 0, min(len(text), 3000))
+    if not m:
+        return None, []
+    # The heading is one paragraph, however the PDF wrapped it.
+    para_end = re.compile(r"\n[ \t]*\n").search(text, m.start())
+    end = para_end.start() if para_end else len(text)
+    # (a heading is short: a long paragraph is cut, so that no pattern below runs over a page of text)
+    heading = re.sub(r"\s+", " ", text[m.start():min(end, m.start() + 600)]).strip()
+    hm = MINUTES_OF.match(heading)
+    if not hm:
+        return None, []
+    rest = hm.group("rest")
+    dm = _HELD_ON.search(rest)
+    date = parse_date(dm.group("date")) if dm else None
+    if date is None:
+        return None, [unreadable(document, pages, offset + m.start(), "date in the minutes heading", rest[:80])]
+    tm = _HELD_TIME.search(rest, dm.end())
+    time = normalise_time(tm.group("time")) if tm else None
+    venue = None
+    for vm in _HELD_VENUE.finditer(rest):
+        if not (dm.start() <= vm.start() < dm.end()) and not re.match(r"\d", vm.group("venue")):
+            venue = re.sub(r"^the\s+", "", vm.group("venue").strip(" ,"), flags=re.I)
+            break
+    committee = re.sub(r"^the\s+", "", hm.group("committee"), flags=re.I)
+    return Meeting(committee=committee_name(committee, acronyms), date=date, time=time, venue=venue or None,
+                   source=provenance(document, pages, offset + m.start(), offset + end)), []
+
+
 def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None, offset: int = 0,
                           acronyms: Iterable[str] = ()) -> tuple[Meeting | None, list[ExtractionWarning]]:
-    """The meeting a set of minutes records: `COMMITTEE` then `MEETING HELD AT <venue> ON <date>`.
+    """The meeting a set of minutes records: `COMMITTEE` then `MEETING HELD AT <venue> ON <date>`, or
+    the prose heading `Minutes of a meeting of <body> held on <date> ...`.
 
     A heading whose date cannot be read gives no meeting and a warning.
     """
     lines = [ln for ln in iter_lines(text, offset) if ln.stripped]
+    if not any(_HELD_AT.search(ln.stripped) for ln in lines[:12]):
+        return _minutes_of_heading(text, document=document, pages=pages, offset=offset, acronyms=acronyms)
     for i, ln in enumerate(lines[:12]):
         m = _HELD_AT.search(ln.stripped)
         if not m:

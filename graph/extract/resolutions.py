@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from graph.records import AgendaItem, MeetingRef, Passage, Resolution
-from graph.extract.meetings import title_case
+from graph.extract.meetings import SMALL_WORDS, title_case
 from graph.extract.segments import PageLookup, one_line, is_upper_heading, iter_lines, provenance
 
 # ModernGov web pages: link furniture around the minutes, blanked out (offsets stay put)
@@ -65,10 +65,24 @@ class MinuteItem:
 
 
 def is_item_heading(title: str, raw_line: str) -> bool:
-    """A numbered minutes heading: a title in capitals, or a short tab-separated title (web pages)."""
+    """A numbered minutes heading: a title in capitals, a short tab-separated title (web pages), or
+    a short line in title case (`Apologies for Absence`, `23/01234/FUL - Land at Mill Lane`)."""
     if is_upper_heading(title):
         return True
-    return "\t" in raw_line and len(title) < 120 and not title.endswith(".") and title[:1].isupper()
+    if len(title) >= 120 or title.endswith((".", ",", ";", ":")):
+        return False
+    if "\t" in raw_line and title[:1].isupper():
+        return True
+    return len(title) < 100 and is_title_case(title)
+
+
+def is_title_case(text: str) -> bool:
+    """Most words that are not small words start with a capital (a heading, not a sentence)."""
+    words = [w.strip("()[]'\"‘’“”,:;-–") for w in text.split()]
+    significant = [w for w in words if w and w[0].isalpha() and w.lower() not in SMALL_WORDS]
+    if not significant or not significant[0][0].isupper():
+        return False
+    return sum(w[0].isupper() for w in significant) * 3 >= len(significant) * 2
 
 
 def find_minute_items(text: str, acronyms: Iterable[str] = ()) -> list[MinuteItem]:

@@ -80,8 +80,11 @@ def is_upper_heading(line: str) -> bool:
 
 _REPORT_TITLE = re.compile(r"^\s*Report Title\s*:", re.M)
 _FRONT_DATE = re.compile(r"^\s*DATE\s*:\s*\S", re.M)
-# minutes headings are printed in capitals; "Minutes of the meeting held on ..." in an agenda is not one
-_MINUTES_HEADING = re.compile(r"^[ \t]*(?:MEETING\s+HELD\s+(?:AT|IN|ON)|MINUTES\s+OF\s+(?:THE\s+)?MEETING)\b.*$", re.M)
+# minutes headings are printed in capitals, or name the body: "Minutes of a meeting of the Cabinet
+# held on ..."; an agenda's "Minutes of the meeting held on ..." is neither
+_MINUTES_HEADING = re.compile(r"^[ \t]*(?:MEETING\s+HELD\s+(?:AT|IN|ON)|MINUTES\s+OF\s+(?:THE\s+)?MEETING)\b.*$"
+                              r"|^[ \t]*(?i:(?:The\s+)?Minutes\s+of\s+(?:a|the)\s+(?:[A-Za-z]+\s+)?(?:meeting|proceedings)\s+of)\s+.*$",
+                              re.M)
 _CABINET_UPDATE = re.compile(r"^[ \t]*\**[ \t]*CABINET MEMBER (?:UPDATE|REPORT)S?\b[^\n]*$", re.M)
 _BACKGROUND_PAPERS = re.compile(r"^\s*Background Papers\s*:?\s*$", re.M | re.I)
 _APPENDICES_INTRO = re.compile(r"^[ \t]*The following appendi(?:x is|ces are) attached[^\n]*$", re.M | re.I)
