@@ -133,3 +133,15 @@ def test_title_case_item_headings_and_numbered_sentences():
         ("1", "Apologies for Absence"), ("2", "Minutes"), ("3", "23/01234/FUL - Land at Mill Lane")]
     assert [(r.item_number, r.text) for r in resolutions] == [
         ("2", "That the minutes be confirmed."), ("3", "That planning permission be granted.")]
+
+
+def test_it_was_resolved_and_a_bracketed_qualifier():
+    ref = MeetingRef("C", "2023-11-07")
+    text = ("4. BUDGET MONITORING\n\nThe Committee considered the report.\n\nIt was RESOLVED that the report be noted.\n\n"
+            "5. CAPITAL PROGRAMME\n\nOn being put to the vote it was\n\nRESOLVED (unanimously):\n\nThat the programme be approved.\n\n"
+            "6. DEFERRED ITEMS\n\nIt was not agreed to defer the item.\n")
+    items, resolutions, passages = parse_minutes(text, meeting=ref, document="d", pages=None)
+    assert [(r.item_number, r.marker, r.text) for r in resolutions] == [
+        ("4", "RESOLVED", "that the report be noted."),
+        ("5", "RESOLVED (unanimously):", "That the programme be approved.")]
+    assert [p.title for p in passages] == ["6. Deferred Items"]

@@ -43,8 +43,14 @@ def blank_web_furniture(text: str) -> str:
 _HEADING = re.compile(r"^[ \t]*(\d{1,3})([a-z]?)\.?[ \t]+(\S.*?)[ \t]*$")
 _MARKER = re.compile(
     r"^[ \t]*[-•]?[ \t]*(?P<marker>RESOLVED|Resolved|RESOLVED UNANIMOUSLY|AGREED|Agreed|Decision Made|Decision|"
-    r"DECISION(?: MADE)?)\b[ \t]*(?:[:–—-][ \t]*)?",
+    r"DECISION(?: MADE)?)\b(?:[ \t]*\((?P<qualifier>[^()\n]{1,40})\))?[ \t]*(?P<punct>[:–—-][ \t]*)?",
     re.M,
+)
+# `It was RESOLVED that ...`, `and it was unanimously resolved:` (not `it was not agreed`).
+_IT_WAS = re.compile(
+    r"^[ \t]*(?:[-•][ \t]*)?(?:and\s+)?it\s+was\s+(?:(?!not\b)[a-z]+\s+)?(?P<marker>resolved|agreed)\b"
+    r"(?:[ \t]*\((?P<qualifier>[^()\n]{1,40})\))?[ \t]*(?P<punct>[:–—-][ \t]*)?",
+    re.M | re.I,
 )
 _WEB_LABEL = re.compile(r"^[ \t]*(?:Minutes|Decision(?: Made)?|Purpose|Reasons? for (?:the )?decision)[ \t]*:[ \t]*$", re.M)
 _BARE_THAT = re.compile(
@@ -186,15 +192,18 @@ def parse_minutes(text: str, *, meeting: MeetingRef, document: str, pages: PageL
 def resolution_in(body: str) -> tuple[str | None, int, str, str] | None:
     """(marker, offset of the decision in ``body``, decision text, discussion before it), or None."""
     m = None
-    for cand in _MARKER.finditer(body):
-        m = cand  # the last marker wins: earlier ones may be quoted in the discussion
+    for cand in [*_MARKER.finditer(body), *_IT_WAS.finditer(body)]:
+        if m is None or cand.start() > m.start():
+            m = cand  # the last marker wins: earlier ones may be quoted in the discussion
     if m is not None:
         marker = m.group("marker")
-        after = body[m.end():]
+        if m.re is _IT_WAS:
+            marker = marker.upper() if marker.isupper() else marker.capitalize()
+        if m.group("qualifier"):
+            marker += f" ({m.group('qualifier').strip()})"
         # the marker's own punctuation ("RESOLVED:", "Resolved –") belongs to the marker
-        punct = re.match(r"\s*[:–—-]", body[m.start():m.end()][len(m.group(0).split(marker)[0]) + len(marker):])
-        marker_text = marker + (":" if punct and ":" in punct.group(0) else "")
-        decision = _WEB_LABEL.sub(" ", after)
+        marker_text = marker + (":" if m.group("punct") and ":" in m.group("punct") else "")
+        decision = _WEB_LABEL.sub(" ", body[m.end():])
         if not decision.strip():
             return None
         return marker_text, m.start(), decision.strip(), body[:m.start()]
