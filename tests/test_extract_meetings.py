@@ -110,3 +110,52 @@ def test_an_agendas_minutes_of_the_meeting_held_on_is_not_a_heading():
     assert [s.kind for s in split_segments("Minutes of the meeting held on 3 October 2023\n\nText.\n")] == ["text"]
     assert "minutes" in [s.kind for s in split_segments("Agenda\n\nMinutes of a meeting of the Cabinet held on "
                                                        "4 May 2023\n\nPresent: Councillor A Quill\n")]
+
+
+TITLE_CASE_FRONT_SHEET = """Cabinet
+
+Date: Thursday, 9 November 2023
+Time: 10.00 am
+Venue: Council Chamber, Town Hall,
+Market Street
+
+Agenda
+
+1. Apologies for Absence
+
+2. Budget Update (Pages 13 - 40)
+
+Report of the Executive Director of Corporate Resources
+
+Date: 5 October 2023 (the meeting this report was deferred from)
+"""
+
+
+def test_title_case_front_sheet_labels_and_the_body_named_above_them():
+    from graph.extract.agenda import parse_agenda
+    from graph.extract.segments import split_segments
+    from graph.records import MeetingRef
+
+    assert [s.kind for s in split_segments(TITLE_CASE_FRONT_SHEET)] == ["front_sheet"]
+    m, warnings = parse_front_sheet(TITLE_CASE_FRONT_SHEET, document="d", pages=None)
+    assert warnings == []
+    # the later `Date:` is past the labels and does not move the meeting
+    assert (m.committee, m.date.start, m.time, m.venue) == (
+        "Cabinet", "2023-11-09", "10:00", "Council Chamber, Town Hall, Market Street")
+    items = parse_agenda(TITLE_CASE_FRONT_SHEET, meeting=MeetingRef("Cabinet", "2023-11-09"), document="d", pages=None)
+    assert [(i.number, i.title, i.pages, i.report_of) for i in items] == [
+        ("1", "Apologies for Absence", None, None),
+        ("2", "Budget Update", (13, 40), "Executive Director of Corporate Resources")]
+
+
+def test_a_lone_title_case_date_label_is_not_a_front_sheet():
+    from graph.extract.segments import split_segments
+
+    letter = "Dear Councillor,\n\nDate: 5 October 2023\n\nI write about the consultation.\n"
+    assert [s.kind for s in split_segments(letter)] == ["text"]
+
+
+def test_page_heading_with_at_before_the_time():
+    text = "Notice of Meeting\n\nLicensing Committee\n\nTuesday 7 November 2023 at 6.30 pm\n\nAgenda\n"
+    m, warnings = parse_web_heading(text, document="d", pages=None)
+    assert warnings == [] and (m.committee, m.date.start, m.time) == ("Licensing Committee", "2023-11-07", "18:30")

@@ -125,12 +125,12 @@ def test_agenda_items_run_together_pages_to_follow_verbal():
 
 
 def test_title_case_item_headings_and_numbered_sentences():
-    text = ("1. Apologies for Absence\n\nNone.\n\n2. Minutes\n\nRESOLVED: That the minutes be confirmed.\n\n"
+    text = ("1. Apologies for absence\n\nNone.\n\n2. Minutes\n\nRESOLVED: That the minutes be confirmed.\n\n"
             "3. 23/01234/FUL - Land at Mill Lane\n\n1. The officer presented the application.\n\n"
             "RESOLVED: That planning permission be granted.\n")
     items, resolutions, _ = parse_minutes(text, meeting=MeetingRef("C", "2023-11-07"), document="d", pages=None)
     assert [(i.number, i.title) for i in items] == [
-        ("1", "Apologies for Absence"), ("2", "Minutes"), ("3", "23/01234/FUL - Land at Mill Lane")]
+        ("1", "Apologies for absence"), ("2", "Minutes"), ("3", "23/01234/FUL - Land at Mill Lane")]
     assert [(r.item_number, r.text) for r in resolutions] == [
         ("2", "That the minutes be confirmed."), ("3", "That planning permission be granted.")]
 

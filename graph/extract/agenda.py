@@ -6,7 +6,7 @@ import re
 from graph.records import AgendaItem, MeetingRef
 from graph.extract.segments import PageLookup, provenance
 
-_AGENDA_HEADING = re.compile(r"^[ \t]*AGENDA[ \t]*$", re.M)
+_AGENDA_HEADING = re.compile(r"^[ \t]*(?:AGENDA|Agenda)[ \t]*$", re.M)
 # an item number: at a line start, or after a sentence end when items were run together
 _ITEM_NUMBER = re.compile(r"(?:^|(?<=[.)]\s)|(?<=\n))[ \t]*(\d{1,2})([a-z]?)\.[ \t]+(?=[A-Z])", re.M)
 _PAGES = re.compile(r"\(\s*Pages?\s+(\d+)(?:\s*[-–]\s*(\d+))?\s*\)", re.I)

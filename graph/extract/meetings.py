@@ -62,7 +62,10 @@ def committee_name(text: str, acronyms: Iterable[str] = ()) -> str:
     return title_case(name, acronyms)
 
 
-_LABEL = re.compile(r"^\s*(DATE|TIME|VENUE)\s*:\s*(.*)$", re.I)
+_LABEL = re.compile(r"^\s*(DATE\s+AND\s+TIME|DATE|TIME|VENUE|PLACE|LOCATION)\s*:\s*(.*)$", re.I)
+# Lines above the labels that name the sheet, not the body meeting.
+_NOT_A_COMMITTEE = re.compile(r"^(?:public\s+document\s+pack|notice\s+of\s+(?:a\s+)?meeting|agenda|summons|"
+                              r"supplementary\b|to\s*:|dear\b|page\s+\d)", re.I)
 _POSTCODE_INWARD = re.compile(r"^\d[A-Z]{2}$")
 _FRONT_LABELS = re.compile(r"^\s*(?:Member|Membership|Councillor|COMMITTEE OFFICER|AGENDA)\b", re.I)
 
@@ -86,24 +89,32 @@ def parse_front_sheet(text: str, *, document: str, pages: PageLookup | None, off
     committee = None
     date = time = venue = None
     start = end = None
+    last_label = None
     for i, ln in enumerate(lines):
         m = _LABEL.match(ln.text)
         if not m:
             if committee is None and date is None and is_upper_heading(ln.stripped) and "PUBLIC DOCUMENT" not in ln.stripped.upper():
                 committee = ln.stripped
                 start = ln.start
+            if date is not None and last_label is not None and i - last_label > 3:
+                break  # past the labels: a `Date:` further down belongs to something else
             continue
-        label, value = m.group(1).upper(), m.group(2).strip()
+        label, value = re.sub(r"\s+", " ", m.group(1).upper()), m.group(2).strip()
+        if committee is None and last_label is None:
+            committee, start = _committee_above(lines, i)
+        last_label = i
         end = ln.end
-        if label == "DATE":
+        if label in ("DATE", "DATE AND TIME"):
             date = parse_date(value)
             if date is None:
                 warnings.append(unreadable(document, pages, ln.start, "front sheet DATE", value))
+            if label == "DATE AND TIME":
+                time = normalise_time(value)
         elif label == "TIME":
             time = normalise_time(value)
             if time is None and value:
                 warnings.append(unreadable(document, pages, ln.start, "front sheet TIME", value))
-        elif label == "VENUE":
+        else:  # VENUE, PLACE, LOCATION
             venue = value
             j = i + 1
             while j < len(lines) and venue_continues(venue, lines[j].text):
@@ -115,6 +126,15 @@ def parse_front_sheet(text: str, *, document: str, pages: PageLookup | None, off
     return Meeting(committee=committee_name(committee, acronyms), date=date, time=time,
                    venue=venue, source=provenance(document, pages, start if start is not None else offset,
                                                   end or offset + len(text))), warnings
+
+
+def _committee_above(lines: list, i: int) -> tuple[str | None, int | None]:
+    """The body's name in title case just above the labels (`Cabinet`, `Planning Committee`)."""
+    for ln in reversed(lines[max(0, i - 3):i]):
+        name = ln.stripped
+        if len(name) < 100 and not name.endswith((".", ",", ";")) and ":" not in name and not _NOT_A_COMMITTEE.match(name):
+            return name, ln.start
+    return None, None
 
 
 _HELD_AT = re.compile(r"MEETING\s+HELD\s+(?:AT|IN)\s+(?P<venue>.+?)\s+ON\s+(?P<date>.+?)\s*$", re.I)
@@ -196,7 +216,7 @@ def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None,
 
 _WEB_HEADING = re.compile(
     r"^(?P<date>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+,?\s+\d{4})"
-    r"(?:,?\s+(?P<time>\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?))?\s*$",
+    r"(?:,?\s+(?:at\s+)?(?P<time>\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?))?\s*$",
     re.I,
 )
 _WEB_VENUE = re.compile(r"^\s*Venue\s*:\s*(.+?)\s*(?:\.?\s*View directions)?\s*$", re.I)

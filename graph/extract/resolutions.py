@@ -72,14 +72,16 @@ class MinuteItem:
 
 def is_item_heading(title: str, raw_line: str) -> bool:
     """A numbered minutes heading: a title in capitals, a short tab-separated title (web pages), or
-    a short line in title case (`Apologies for Absence`, `23/01234/FUL - Land at Mill Lane`)."""
+    a short line in title or sentence case (`Apologies for Absence`, `23/01234/FUL - Land at Mill Lane`)."""
     if is_upper_heading(title):
         return True
     if len(title) >= 120 or title.endswith((".", ",", ";", ":")):
         return False
     if "\t" in raw_line and title[:1].isupper():
         return True
-    return len(title) < 100 and is_title_case(title)
+    # a short line in sentence case too (`Apologies for absence`); numbered sentences end with a
+    # full stop, and a number out of sequence is prose anyway (find_minute_items)
+    return len(title) < 100 and is_title_case(title) or (len(title) <= 60 and title[:1].isupper())
 
 
 def is_title_case(text: str) -> bool:

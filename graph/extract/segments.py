@@ -80,6 +80,10 @@ def is_upper_heading(line: str) -> bool:
 
 _REPORT_TITLE = re.compile(r"^\s*Report Title\s*:", re.M)
 _FRONT_DATE = re.compile(r"^\s*DATE\s*:\s*\S", re.M)
+# A title-case `Date:` starts a front sheet only with its companions (`Time:`, `Venue:`) below it:
+# a lone `Date:` is a letter's or a report's.
+_FRONT_DATE_TITLE = re.compile(r"^[ \t]*(?i:Date(?:\s+and\s+time)?)[ \t]*:[ \t]*\S", re.M)
+_FRONT_COMPANION = re.compile(r"^[ \t]*(?i:Time|Venue|Place|Location)[ \t]*:[ \t]*\S", re.M)
 # minutes headings are printed in capitals, or name the body: "Minutes of a meeting of the Cabinet
 # held on ..."; an agenda's "Minutes of the meeting held on ..." is neither
 _MINUTES_HEADING = re.compile(r"^[ \t]*(?:MEETING\s+HELD\s+(?:AT|IN|ON)|MINUTES\s+OF\s+(?:THE\s+)?MEETING)\b.*$"
@@ -112,6 +116,19 @@ def _heading_start(text: str, pos: int, max_back: int = 3) -> int:
     return start
 
 
+def _line_above(text: str, pos: int) -> int:
+    """Start of the short non-sentence line just above ``pos`` (a body's name in title case), else ``pos``."""
+    start = _heading_start(text, pos)
+    if start != pos:
+        return start
+    before = text[:pos].rstrip()
+    line_start = before.rfind("\n") + 1
+    line = before[line_start:].strip()
+    if line and len(line) < 100 and not line.endswith((".", ",", ";")) and ":" not in line:
+        return line_start
+    return pos
+
+
 def _report_body_end(text: str, start: int, limit: int) -> int:
     """End of a report's own text: the paragraph after `Background Papers:` (appendices follow)."""
     m = _BACKGROUND_PAPERS.search(text, start, limit)
@@ -136,6 +153,10 @@ def split_segments(text: str) -> list[Segment]:
     starts: list[tuple[int, str]] = []
     for m in _FRONT_DATE.finditer(text):
         starts.append((_heading_start(text, m.start()), "front_sheet"))
+    for m in _FRONT_DATE_TITLE.finditer(text):
+        if not text.startswith("DATE", m.start() + len(m.group(0)) - len(m.group(0).lstrip())) and \
+                _FRONT_COMPANION.search(text, m.end(), m.end() + 400):
+            starts.append((_line_above(text, m.start()), "front_sheet"))
     for m in _MINUTES_HEADING.finditer(text):
         starts.append((_heading_start(text, m.start()), "minutes"))
     for m in _CABINET_UPDATE.finditer(text):
