@@ -159,3 +159,18 @@ def test_page_heading_with_at_before_the_time():
     text = "Notice of Meeting\n\nLicensing Committee\n\nTuesday 7 November 2023 at 6.30 pm\n\nAgenda\n"
     m, warnings = parse_web_heading(text, document="d", pages=None)
     assert warnings == [] and (m.committee, m.date.start, m.time) == ("Licensing Committee", "2023-11-07", "18:30")
+
+
+def test_membership_as_labelled_lists():
+    text = ("Membership: Councillors A Quill (Chair), B Norrie (Vice-Chair), C Dunmore,\nD Pyke and E Wragg\n\n"
+            "Substitutes: Councillors F Lowe and G Marsh\n\nAgenda\n\n1. Apologies for absence\n")
+    rows, warnings = parse_membership(text, committee="Licensing Committee", document="d", pages=None)
+    assert warnings == []
+    assert [(m.person.full, m.role) for m in rows] == [
+        ("A Quill", "chair"), ("A Quill", "member"), ("B Norrie", "vice-chair"), ("B Norrie", "member"),
+        ("C Dunmore", "member"), ("D Pyke", "member"), ("E Wragg", "member"),
+        ("F Lowe", "substitute"), ("G Marsh", "substitute")]
+    one_a_line = "Membership:\nCouncillor Ian Okoro (Chair)\nCouncillor Paula Lind\n\nContact: Democratic Services\n"
+    rows, _ = parse_membership(one_a_line, committee="Cabinet", document="d", pages=None)
+    assert [(m.person.full, m.role) for m in rows] == [
+        ("Ian Okoro", "chair"), ("Ian Okoro", "member"), ("Paula Lind", "member")]

@@ -8,6 +8,9 @@ from graph.extract.segments import Line, PageLookup, one_line, iter_lines, prove
 from graph.values import parse_person
 
 _TABLE_HEADER = re.compile(r"^\s*Members?\s*[\t ]+\s*Substitutes?\s*$", re.I)
+# `Membership:` / `Members:` / `Substitutes:` then councillors, one a line or as one list.
+_LIST_LABEL = re.compile(r"^[ \t]*(?P<label>Membership|Members|Committee\s+Members|Substitutes?|Substitute\s+Members)"
+                         r"[ \t]*:[ \t]*(?P<rest>.*)$", re.I)
 _OFFICER = re.compile(r"^\s*COMMITTEE\s+OFFICER\s*:\s*(.+?)\s*$", re.I)
 _END_OF_MEMBERS = re.compile(r"^\s*(?:COMMITTEE\s+OFFICER|AGENDA\b|If you have)", re.I)
 _COUNCILLOR_SPLIT = re.compile(r"(?=\b(?:Councillor|Cllr\.?|County Councillor)\s)")
@@ -160,9 +163,60 @@ def parse_membership(text: str, *, committee: str, document: str, pages: PageLoo
                     continue
                 role = "advisory member" if "advisory" in org.lower() else "co-opted member"
                 out.append(Membership(committee, person, role, src, organisation=org or None, meeting=meeting))
+    else:
+        listed, list_warnings = parse_membership_lists(lines, committee=committee, document=document, pages=pages,
+                                                       meeting=meeting)
+        out.extend(listed)
+        warnings.extend(list_warnings)
     officers, officer_warnings = parse_committee_officer(lines, committee=committee, document=document, pages=pages,
                                                          meeting=meeting)
     return out + officers, warnings + officer_warnings
+
+
+def parse_membership_lists(lines: list[Line], *, committee: str, document: str, pages: PageLookup | None,
+                           meeting: MeetingRef | None = None) -> tuple[list[Membership], list[ExtractionWarning]]:
+    """`Membership:` (or `Members:`, `Substitutes:`) followed by councillors with their roles in
+    brackets, one a line or run together (`Councillors A (Chair), B and C`); the list ends at a blank
+    line followed by anything that is not a councillor, or at the next label."""
+    from graph.extract.attendance import split_councillor_list, split_outside_brackets
+
+    out: list[Membership] = []
+    warnings: list[ExtractionWarning] = []
+    seen: set[tuple[str, str]] = set()
+    for i, ln in enumerate(lines):
+        m = _LIST_LABEL.match(ln.text)
+        if not m:
+            continue
+        substitutes = m.group("label").lower().startswith("substitute")
+        parts, end = [m.group("rest")], ln.end
+        for nxt in lines[i + 1:i + 60]:
+            if not nxt.stripped:
+                continue
+            if _LIST_LABEL.match(nxt.text) or _END_OF_MEMBERS.match(nxt.text) or ":" in nxt.text or \
+                    not re.match(r"(?:Councillors?|Cllrs?\.?|County Councillor)\s", nxt.stripped) and \
+                    not parts[-1].rstrip().endswith((",", "and", "(")):
+                break
+            parts.append(nxt.stripped)
+            end = nxt.end
+        src = provenance(document, pages, ln.start, end)
+        flat = one_line(" ".join(parts))
+        for group in split_outside_brackets(flat, re.compile(r"\b(?:County\s+)?(?:Councillors?|Cllrs?\.?)\s+")):
+            for name, bracket in split_councillor_list(group.strip(" ,;.")):
+                name = name.strip(" ,;.")
+                if not name or not name[0].isupper():
+                    continue
+                person = parse_person(f"Councillor {name}")
+                if person is None:
+                    warnings.append(unreadable(document, pages, ln.start, "name in the membership list", name))
+                    continue
+                role, _ = _role_from(f"({bracket})") if bracket else ("member", name)
+                if substitutes:
+                    role = "substitute"
+                for r in ([role, "member"] if role in ("chair", "vice-chair") else [role]):
+                    if (person.full.lower(), r) not in seen:
+                        seen.add((person.full.lower(), r))
+                        out.append(Membership(committee, person, r, src, meeting=meeting))
+    return out, warnings
 
 
 def parse_committee_officer(lines: list[Line], *, committee: str, document: str, pages: PageLookup | None,
