@@ -85,3 +85,12 @@ def test_decision_bodies():
     assert decision_body("The Council") == "Council"
     assert decision_body("Planning Committee") == "Planning Committee"
     assert parse_prose_decisions("We continue to support the school.", document="d", pages=NO_PAGES) == []
+
+
+def test_outcome_after_inspected_and_retained_shapes():
+    text = ("Ashgrove Catholic Primary School was inspected in March 2024 and was judged to be Good. "
+            "Meadow Lane Infant School retained its Outstanding judgement. The school was inspected in May.")
+    found = [(o.school, o.grade, o.previous_grade)
+             for o in parse_school_outcomes(text, document="d", pages=NO_PAGES)]
+    assert found == [("Ashgrove Catholic Primary School", "Good", None),
+                     ("Meadow Lane Infant School", "Outstanding", "Outstanding")]

@@ -20,15 +20,18 @@ _NAME = r"(?P<school>[A-Z][\w'’.&-]*(?:[ \t]+(?:(?:of|the|de|la|upon|on|in)[ \
 _OUTCOME_SHAPES: tuple[tuple[str, str], ...] = (
     # X continues to be / remains a good school -> grade unchanged
     (r"(?i:continues\s+to\s+be|remains)\s+(?:an?\s+)?" + _GRADE + r"(?:\s+school)?", "same"),
+    # X retained its Good judgement -> grade unchanged
+    (r"(?i:(?:has\s+)?retain(?:s|ed)\s+(?:its|their)\s+)" + _GRADE + r"(?i:\s+(?:judgement|judgment|grade|rating|status))",
+     "same"),
     # X has moved / improved / fallen from A to B
     (r"(?i:has\s+(?:moved|improved|gone|fallen|dropped|declined|changed)\s+from)\s+" + _GRADE + r"\s+to\s+" + _GRADE,
      "from_to"),
     # X is now judged 'B' from the previous 'A' judgement
     (r"(?i:(?:is|was|has\s+been)\s+now\s+(?:judged|graded|rated)\s+(?:as\s+)?)" + _GRADE
      + r"\s+(?i:from\s+(?:the|its|a)\s+previous)\s+" + _GRADE, "to_from"),
-    # X has been / was judged (as) B  (no previous grade given)
-    (r"(?i:(?:is|was|has\s+been)\s+(?:now\s+)?(?:judged|graded|rated)\s+(?:as\s+)?(?:an?\s+)?)" + _GRADE + r"(?!\s+from)",
-     "to"),
+    # X has been / was judged (as / to be) B, X was inspected in May and was judged B (no previous grade given)
+    (r"(?i:(?:was\s+inspected\b[^.;\n]{0,80}?\s+and\s+)?(?:is|was|has\s+been)\s+(?:now\s+)?(?:judged|graded|rated)\s+"
+     r"(?:to\s+be\s+|as\s+)?(?:an?\s+)?)" + _GRADE + r"(?!\s+from)", "to"),
 )
 # (pattern, shape, the pattern's part after the name): the name part is tried at every capital
 # letter of the text, so a text where the rest of the sentence shape never occurs is not searched.
@@ -37,10 +40,21 @@ _OUTCOME_PATTERNS: tuple[tuple[re.Pattern[str], str, re.Pattern[str]], ...] = tu
 _LEADING_NOISE = re.compile(r"^(?:The|This|However|Also|And|But|In|At|Both)\s+(?=[A-Z])")
 
 
-def _school_name(raw: str) -> str:
-    # A name must start with a capital *in the original*: re.I lets [A-Z] match lower case.
-    name = _LEADING_NOISE.sub("", raw.strip())
-    return name
+_SENTENCE_END = re.compile(r"(?<=\w{4})\.\s+")  # "Good. Meadow": not "St. Mary's"
+
+
+def _school_name(raw: str) -> tuple[str, int]:
+    """The name in a run of capitalised words, and how many characters before it were not part of
+    it: the run may cross a sentence end (`... judged Good. Meadow Lane School ...`) or start with
+    a sentence word (`The`, `However`)."""
+    cut = 0
+    for m in _SENTENCE_END.finditer(raw):
+        cut = m.end()
+    rest = raw[cut:]
+    cut += len(rest) - len(rest.lstrip())
+    rest = rest.strip()
+    name = _LEADING_NOISE.sub("", rest)
+    return name, cut + len(rest) - len(name)
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -58,7 +72,10 @@ def parse_school_outcomes(text: str, *, document: str, pages: PageMap, offset: i
         if not tail.search(text):
             continue
         for m in pattern.finditer(text):
-            if not m.group("school")[:1].isupper() or any(s < m.end() and m.start() < e for s, e in taken):
+            # A name must start with a capital *in the original*: re.I lets [A-Z] match lower case.
+            school, cut = _school_name(m.group("school"))
+            start = m.start("school") + cut
+            if not school[:1].isupper() or any(s < m.end() and start < e for s, e in taken):
                 continue
             grades = [parse_grade(g) for g in m.groups()[1:] if g]
             if not grades or None in grades:
@@ -71,12 +88,10 @@ def parse_school_outcomes(text: str, *, document: str, pages: PageMap, offset: i
                 grade, previous = grades
             else:
                 grade, previous = grades[0], None
-            school = _school_name(m.group("school"))
-            s0, s1 = _sentence_bounds(text, m.start(), m.end())
-            start = m.start("school") + (len(m.group("school")) - len(m.group("school").lstrip()))
+            s0, s1 = _sentence_bounds(text, start, m.end())
             source = Provenance(document, pages.page_at(offset + start), offset + start, offset + m.end())
             outcomes.append(SchoolOutcome(school, grade, previous, text[s0:s1].strip(), source))
-            taken.append((m.start(), m.end()))
+            taken.append((start, m.end()))
     outcomes.sort(key=lambda o: o.source.start)
     return outcomes
 
