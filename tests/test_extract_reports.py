@@ -74,3 +74,52 @@ def test_yes_no_cells():
 def test_report_without_title_is_a_warning():
     r, warnings = parse_report("Report Title:\t\n\nSummary:\n\nText\n", document="d", pages=None)
     assert r is None and warnings and warnings[0].document == "d"
+
+
+OTHER_TEMPLATE = """Report to: Cabinet
+Date: 9 November 2023
+Subject: Household Support Fund 2024/25
+Report of: Executive Director of Corporate Resources
+Wards affected: All
+Key Decision: Yes
+Exempt: No
+
+Summary:
+
+To seek approval for the allocation of the fund.
+
+Recommendations:
+
+(1) That the allocation be approved; and
+(2) That the Executive Director be authorised to make minor changes.
+
+1. Introduction
+
+The fund supports households in need.
+
+Contact Officer: Jane Tolley
+Telephone Number: 0151 000 0000
+Email Address: jane.tolley@example.gov.uk
+"""
+
+
+def test_a_cover_of_label_value_lines_opened_by_report_to():
+    from graph.extract.segments import split_segments
+
+    assert [s.kind for s in split_segments("Agenda item 5\n\n" + OTHER_TEMPLATE)] == ["text", "report"]
+    report, warnings = parse_report(OTHER_TEMPLATE, document="d", pages=None)
+    assert warnings == []
+    assert (report.title, report.meeting_date.start, report.report_to, report.report_of, report.wards,
+            report.key_decision, report.exempt) == (
+        "Household Support Fund 2024/25", "2023-11-09", "Cabinet", "Executive Director of Corporate Resources", "All",
+        True, False)
+    assert report.recommendations == ["(1) That the allocation be approved; and",
+                                      "(2) That the Executive Director be authorised to make minor changes."]
+    assert [s.title for s in report.sections] == ["1. Introduction"]
+    assert [(c.name.full, c.email) for c in report.contact_officers] == [("Jane Tolley", "jane.tolley@example.gov.uk")]
+
+
+def test_report_to_in_a_letter_without_a_cover_is_not_a_report():
+    from graph.extract.segments import split_segments
+
+    assert [s.kind for s in split_segments("Dear Sir,\n\nReport to: Cabinet, in due course.\n\nYours,\n")] == ["text"]

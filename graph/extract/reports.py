@@ -14,7 +14,17 @@ COVER_LABELS = {
     "is this a key decision": "key_decision", "key decision": "key_decision",
     "included in forward plan": "forward_plan", "exempt/confidential report": "exempt",
     "exempt / confidential report": "exempt", "confidential/exempt report": "exempt",
+    # other councils' templates
+    "title of report": "title", "subject": "title", "report subject": "title", "title": "title",
+    "date": "meeting_date", "meeting date": "meeting_date", "meeting": "report_to", "to": "report_to",
+    "report by": "report_of", "from": "report_of", "lead officer": "report_of", "responsible officer": "report_of",
+    "cabinet member": "portfolio", "portfolio holder": "portfolio", "lead member": "portfolio",
+    "ward(s) affected": "wards", "wards": "wards", "ward": "wards", "key decision?": "key_decision",
+    "is this a key decision?": "key_decision", "exempt": "exempt", "confidential": "exempt",
+    "exempt information": "exempt", "part exempt": "exempt",
 }
+# `Report to: Cabinet` in one cell (no tab between the label and its value)
+_INLINE_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z/() ?]{1,38}?)\s*:\s*(?P<value>\S.*)$")
 _LABEL_CELL = re.compile(r"^\s*([A-Za-z/ ]{4,40}?)\s*:\s*$")
 _SUMMARY = re.compile(r"^[ \t]*Summary[ \t]*:?[ \t]*$", re.M | re.I)
 _RECOMMENDATIONS = re.compile(r"^[ \t]*Recommendations?(?:\(s\))?[ \t]*:?[ \t]*$", re.M | re.I)
@@ -78,6 +88,10 @@ def parse_cover(text: str) -> tuple[dict[str, object], int]:
         if _SUMMARY.match(ln.text) or _RECOMMENDATIONS.match(ln.text):
             break
         cells = ln.text.split("\t")
+        if not cells[0].strip().endswith(":"):
+            im = _INLINE_LABEL.match(cells[0])
+            if im and im.group("label").strip().lower() in COVER_LABELS:
+                cells = [im.group("label") + ":", im.group("value"), *cells[1:]]
         label = COVER_LABELS.get(cells[0].strip().rstrip(":").strip().lower()) if cells[0].strip().endswith(":") else None
         if label is None and current == "title" and ln.stripped:
             title_cells.extend(cells)

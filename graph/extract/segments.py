@@ -78,7 +78,11 @@ def is_upper_heading(line: str) -> bool:
 
 # --- segment boundaries --------------------------------------------------------------
 
-_REPORT_TITLE = re.compile(r"^\s*Report Title\s*:", re.M)
+_REPORT_TITLE = re.compile(r"^\s*(?:Report Title|(?i:Title of Report))\s*:", re.M)
+# Other report covers open with `Report to:` and name the report (`Subject:`, `Report of:`) below.
+_REPORT_TO = re.compile(r"^[ \t]*(?i:Report\s+to)[ \t]*:[ \t]*\S", re.M)
+_REPORT_COMPANION = re.compile(r"^[ \t]*(?i:Subject|Report\s+of|Report\s+by|Title|Report\s+title|Title\s+of\s+report)"
+                               r"[ \t]*:[ \t]*\S", re.M)
 _FRONT_DATE = re.compile(r"^\s*DATE\s*:\s*\S", re.M)
 # A title-case `Date:` starts a front sheet only with its companions (`Time:`, `Venue:`) below it:
 # a lone `Date:` is a letter's or a report's.
@@ -163,6 +167,12 @@ def split_segments(text: str) -> list[Segment]:
         starts.append((m.start(), "cabinet_update"))
     for m in _REPORT_TITLE.finditer(text):
         starts.append((m.start(), "report"))
+    titled = [pos for pos, kind in starts if kind == "report"]
+    for m in _REPORT_TO.finditer(text):
+        # the `Report to:` row of a cover that a `Report Title:` row already opened is not another report
+        if not any(m.start() - 800 <= pos <= m.start() + 800 for pos in titled) and \
+                _REPORT_COMPANION.search(text, m.end(), m.end() + 600):
+            starts.append((m.start(), "report"))
     if not any(k == "minutes" for _, k in starts):
         m = _MODERNGOV_MINUTES.search(text)
         if m:
