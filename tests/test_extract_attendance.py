@@ -137,3 +137,14 @@ def test_declaration_by_a_councillor_named_with_an_initial():
     rows, _ = parse_declarations(TITLE_CASE_MINUTES, meeting=REF, document="d", pages=None)
     assert [(d.person.full, d.item, d.outcome) for d in rows] == [("T Brandt", "61", "withdrew")]
     assert "prejudicial interest" in rows[0].interest
+
+
+def test_present_list_with_honours_titles_and_a_co_opted_member_on_its_own_line():
+    text = ("Present:\tCouncillors Ann Rusk (Chair), Bob Tiller, Carl Wynn OBE and\n"
+            "\tCouncillor Mrs S Penrose\n\tMrs D Greave (Co-opted Member)\n\n1. Apologies\n")
+    rows, warnings = parse_present(text, meeting=REF, document="d", pages=None)
+    assert warnings == []
+    assert [(a.person.full, a.person.is_councillor, a.role) for a in rows] == [
+        ("Ann Rusk", True, "Chair"), ("Bob Tiller", True, None), ("Carl Wynn", True, None),
+        ("S Penrose", True, None), ("D Greave", False, "Co-opted Member")]
+    assert rows[2].person.honours == ("OBE",)

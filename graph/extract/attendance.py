@@ -78,6 +78,26 @@ def split_councillor_list(text: str) -> list[tuple[str, str | None]]:
     return out
 
 
+_NOT_COUNCILLOR_ROLE = re.compile(r"co-?opted|independent|representative|parent\s+governor|non-voting|advisory|"
+                                  r"diocese|church|healthwatch|youth", re.I)
+_STARTS_A_NAME = re.compile(r"(?:Councillors?|Cllrs?\.?|Mr|Mrs|Ms|Miss|Mx|Dr|Rev(?:d|erend)?|Professor|Prof)\.?\s")
+
+
+def _join_list_lines(block: str) -> str:
+    """The list on one line; a line break outside brackets before a line that starts a name
+    (`Mrs D Green (Co-opted Member)`) separates two entries as a comma would."""
+    out = ""
+    for line in block.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if out and out.count("(") <= out.count(")") and _STARTS_A_NAME.match(line) and \
+                not out.endswith((",", ";", " and", "&", "(")):
+            out += ","
+        out = f"{out} {line}" if out else line
+    return one_line(out)
+
+
 def parse_present(text: str, *, meeting: MeetingRef, document: str, pages: PageLookup | None,
                   offset: int = 0) -> tuple[list[Attendance], list[ExtractionWarning]]:
     """Councillors present (chair first), with roles and who each substitute stood in for.
@@ -89,18 +109,20 @@ def parse_present(text: str, *, meeting: MeetingRef, document: str, pages: PageL
         return [], []
     start, end = _block(text, m.end())
     src = provenance(document, pages, offset + m.start(), offset + end)
-    flat = one_line(text[start:end])
+    flat = _join_list_lines(text[start:end])
     out: list[Attendance] = []
     warnings: list[ExtractionWarning] = []
     for group in split_outside_brackets(flat, _COUNCILLORS):
-        group = group.strip(" ,;.")
+        group = re.sub(r"\s+(?:and|&)$", "", group.strip(" ,;."))
         if not group:
             continue
         for name, bracket in split_councillor_list(group):
             name = name.strip(" ,;.")
             if not name or not name[0].isupper():
                 continue
-            person = parse_person(f"Councillor {name}")
+            # a co-opted or independent member listed among the councillors is not one
+            member_of_public = bool(bracket and _NOT_COUNCILLOR_ROLE.search(bracket))
+            person = parse_person(name if member_of_public else f"Councillor {name}")
             if person is None:
                 warnings.append(unreadable(document, pages, src.start, "name in the PRESENT list", name))
                 continue
