@@ -94,3 +94,38 @@ def test_outcome_after_inspected_and_retained_shapes():
              for o in parse_school_outcomes(text, document="d", pages=NO_PAGES)]
     assert found == [("Ashgrove Catholic Primary School", "Good", None),
                      ("Meadow Lane Infant School", "Outstanding", "Outstanding")]
+
+
+DECISION_NOTICE = """Decision details
+
+Library Opening Hours 2025/26
+
+Decision Maker: Cabinet Member for Communities
+
+Decision status: Recommendations Approved
+
+Is Key decision?: No
+
+Decision:
+
+That the revised opening hours be approved.
+
+Reasons for the decision:
+
+To match opening hours to use.
+
+Date of decision: 9 November 2023
+
+Effective from: 18 November 2023
+"""
+
+
+def test_decision_notice_labels():
+    from graph.extract.prose import parse_decision_notices
+
+    (d,) = parse_decision_notices(DECISION_NOTICE, document="d", pages=NO_PAGES)
+    assert (d.decided_by, d.date.start, d.effective.start, d.subject, d.text) == (
+        "Cabinet Member for Communities", "2023-11-09", "2023-11-18", "Library Opening Hours 2025/26",
+        "That the revised opening hours be approved.")
+    assert parse_decision_notices("Decision Maker: Cabinet\n\nNo decision was recorded.\n", document="d",
+                                  pages=NO_PAGES) == []

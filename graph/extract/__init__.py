@@ -30,7 +30,7 @@ from graph.extract.reports import parse_report
 from graph.extract.resolutions import blank_web_furniture, parse_minutes
 from graph.extract.segments import Segment, one_line, provenance, split_segments
 from graph.extract.inspections import complete_school_names, listed_school_names, parse_inspection_tables
-from graph.extract.prose import parse_prose_decisions, parse_school_outcomes
+from graph.extract.prose import parse_decision_notices, parse_prose_decisions, parse_school_outcomes
 from graph.extract.updates import parse_cabinet_member_update
 from graph.extract.work_programme import parse_work_programme
 
@@ -275,6 +275,7 @@ def _minutes(run: _Run, seg: Segment, part: str, meeting: Meeting, ex: Extractio
 def _prose(run: _Run, seg: Segment, part: str, ex: Extraction, kw: dict[str, Any]) -> None:
     ex.school_outcomes.extend(run("school outcomes", seg, parse_school_outcomes, part, offset=seg.start, default=[], **kw))
     ex.decisions.extend(run("prose decisions", seg, parse_prose_decisions, part, offset=seg.start, default=[], **kw))
+    ex.decisions.extend(run("decision notices", seg, parse_decision_notices, part, offset=seg.start, default=[], **kw))
 
 
 def _section_prose(run: _Run, seg: Segment, text: str, sections: list, ex: Extraction, kw: dict[str, Any]) -> None:

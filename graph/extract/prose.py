@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from graph.clean import PageMap
-from graph.records import Decision, Provenance, SchoolOutcome
+from graph.records import DateValue, Decision, Provenance, SchoolOutcome
 from graph.values import find_dates, parse_grade
 
 _GRADE = r"'?\"?(?i:(outstanding|good|requires?\s+improvement|requiring\s+improvement|inadequate|satisfactory|" \
@@ -154,3 +154,50 @@ def parse_prose_decisions(text: str, *, document: str, pages: PageMap, offset: i
         decisions.append(Decision(decision_body(m.group("body")), decided_on, sentence, source,
                                   subject=heading, effective=effective))
     return decisions
+
+
+# --- decision notices (ModernGov "Decision details" pages, records of decision) ---------------
+
+_DECISION_MAKER = re.compile(r"^[ \t]*Decision[ \t]+(?:Maker|Taker|taken[ \t]+by)[ \t]*:[ \t]*(?P<body>\S[^\n]*)$", re.M | re.I)
+_NOTICE_LABEL = re.compile(r"^[ \t]*(?P<label>[A-Z][A-Za-z /()?'-]{2,60}?)[ \t]*:[ \t]*(?P<value>[^\n]*)$", re.M)
+_NOTICE_SKIP = re.compile(r"^(?:decision\s+details|record\s+of\s+(?:executive\s+)?decision|decision\s+notice|"
+                          r"issue\s+details|notice\s+of\s+decision)\s*$", re.I)
+
+
+def parse_decision_notices(text: str, *, document: str, pages: PageMap, offset: int = 0) -> list[Decision]:
+    """A decision notice: `Decision Maker: <body>`, the `Decision:` text below it, `Date of decision:`,
+    `Effective from:`; its subject is the title line above the labels."""
+    out: list[Decision] = []
+    for maker in _DECISION_MAKER.finditer(text):
+        labels: dict[str, tuple[re.Match[str], int]] = {}
+        found = list(_NOTICE_LABEL.finditer(text, maker.start(), min(len(text), maker.start() + 6000)))
+        for i, lm in enumerate(found):
+            key = lm.group("label").strip().lower()
+            end = found[i + 1].start() if i + 1 < len(found) else min(len(text), lm.end() + 3000)
+            labels.setdefault(key, (lm, end))
+            if i > 0 and _DECISION_MAKER.match(lm.group(0)):
+                break  # the next notice
+        decision = labels.get("decision") or labels.get("decision taken") or labels.get("decisions")
+        if decision is None:
+            continue
+        lm, end = decision
+        body = " ".join((lm.group("value") + " " + text[lm.end():end]).split())
+        if not body:
+            continue
+
+        def date_of(*keys: str) -> DateValue | None:
+            for key in keys:
+                if key in labels:
+                    dates = find_dates(labels[key][0].group("value"))
+                    if dates:
+                        return dates[0][2]
+            return None
+
+        before = [ln.strip() for ln in text[max(0, maker.start() - 400):maker.start()].split("\n") if ln.strip()]
+        subject = next((ln for ln in reversed(before) if ":" not in ln and not _NOTICE_SKIP.match(ln)), None)
+        source = Provenance(document, pages.page_at(offset + maker.start()), offset + maker.start(), offset + end)
+        # a notice names its decision maker as a title ("Cabinet Member for Communities"): kept as printed
+        out.append(Decision(" ".join(maker.group("body").split()), date_of("date of decision", "decision date",
+                                                                               "date decision taken", "date"),
+                            body, source, subject=subject, effective=date_of("effective from", "date effective")))
+    return out
