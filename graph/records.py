@@ -25,6 +25,12 @@ GradeName = Literal[
     "Insufficient progress",
     "Ungraded",
     "Satisfactory",
+    # Ofsted's report cards (inspections from November 2025): each evaluation area on five points
+    "Exceptional",
+    "Strong standard",
+    "Expected standard",
+    "Needs attention",
+    "Urgent improvement",
 ]
 
 

@@ -119,6 +119,11 @@ class CG(DefinedNamespace):
     GradeInsufficientProgress: URIRef
     GradeUngraded: URIRef
     GradeSatisfactory: URIRef
+    GradeExceptional: URIRef
+    GradeStrongStandard: URIRef
+    GradeExpectedStandard: URIRef
+    GradeNeedsAttention: URIRef
+    GradeUrgentImprovement: URIRef
     BodyCouncil: URIRef
     BodyCommittee: URIRef
     BodyCabinet: URIRef
@@ -137,6 +142,11 @@ GRADE_CONCEPTS: dict[str, URIRef] = {
     "insufficient progress": CG.GradeInsufficientProgress,
     "ungraded": CG.GradeUngraded,
     "satisfactory": CG.GradeSatisfactory,
+    "exceptional": CG.GradeExceptional,
+    "strong standard": CG.GradeStrongStandard,
+    "expected standard": CG.GradeExpectedStandard,
+    "needs attention": CG.GradeNeedsAttention,
+    "urgent improvement": CG.GradeUrgentImprovement,
 }
 """Grade name (lower case, as in records.GradeName) -> its skos:Concept."""
 

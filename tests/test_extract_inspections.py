@@ -140,3 +140,14 @@ def test_cut_school_names_take_the_full_name_the_document_lists():
     assert complete_school_name("Oakfield Catholic Primary", listed) == "Oakfield Catholic Primary"  # same key
     assert complete_school_name("St Agnes Primary", listed) == "St Agnes Primary"  # fits two: left alone
     assert complete_school_name("Elm Road Junior Marshside", listed) == "Elm Road Junior Marshside"  # a place
+
+
+def test_report_card_grades_under_an_overall_effectiveness_header():
+    text = ("School\tInspection date\tLead inspector\tOverall effectiveness\n"
+            "Ashgrove Primary School\t12 March 2026\tDana Whitcombe HMI\tStrong standard\n"
+            "Brookfield Academy\t19 March 2026\tOwen Hale\tNeeds attention\n")
+    rows, warnings = parse_inspection_tables(text, document="d", pages=PageMap())
+    assert warnings == []
+    assert [(i.school, i.start.start, i.inspector.full, i.grade) for i in rows] == [
+        ("Ashgrove Primary School", "2026-03-12", "Dana Whitcombe", "Strong standard"),
+        ("Brookfield Academy", "2026-03-19", "Owen Hale", "Needs attention")]

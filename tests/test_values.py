@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import get_args
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from graph.records import GradeName
 from graph.values import (
     find_dates, normalise_time, parse_date, parse_grade, parse_people_list, parse_person,
 )
@@ -71,6 +73,11 @@ GRADE_CASES = [
     ("29th June 2023 Ungraded inspection", "Ungraded"),
     ("placed in special measures", "Special Measures"),
     ("Satisfactory", "Satisfactory"),
+    ("Strong standard", "Strong standard"),
+    ("Leadership and governance: Expected standard", "Expected standard"),
+    ("NEEDS ATTENTION", "Needs attention"),
+    ("Urgent improvement", "Urgent improvement"),
+    ("Exceptional", "Exceptional"),
     ("no grade here", None),
     ("Bristol", None),
 ]
@@ -186,8 +193,7 @@ def test_date_range_round_trip(day, length, sep):
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from(["Outstanding", "Good", "Requires Improvement", "Inadequate", "Serious Weaknesses",
-                        "Special Measures", "Insufficient progress", "Ungraded", "Satisfactory"]),
+@given(st.sampled_from(list(get_args(GradeName))),
        st.sampled_from(["{}", "{} 50246731 (ofsted.gov.uk)", "{}".upper(), "Inspection date 2019 {}", "'{}'"]))
 def test_grade_round_trip(grade, template):
     assert parse_grade(template.format(grade)) == grade

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import functools
-
 import re
-from typing import Any, Callable
+from typing import Any, Callable, get_args
 
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
 
+from graph.records import GradeName
 from web.errors import ApiError
 from web.params import Params
 from web.resources import get_data_dir, get_graph, get_index, search_slots, settings
@@ -16,8 +16,7 @@ bp = Blueprint("api", __name__)
 
 SEARCH_KINDS_MAX = 60
 SORTS = ("relevance", "date", "-date")
-GRADES = ("Outstanding", "Good", "Requires Improvement", "Inadequate", "Serious Weaknesses", "Special Measures",
-          "Insufficient progress", "Ungraded", "Satisfactory")
+GRADES = get_args(GradeName)
 MEETING_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 MAX_PAGE = 10_000
 MAX_DEPTH = 3

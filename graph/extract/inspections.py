@@ -25,7 +25,7 @@ _ROLE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("support", re.compile(r"\bsupport|\brelationship", re.I)),
     ("urn", re.compile(r"^\s*URN\s*$", re.I)),
     ("type", re.compile(r"\btype\b|\bcategory\b", re.I)),
-    ("grade", re.compile(r"\bgrade|\boutcome|\bjudg(e)?ment|\brating\b", re.I)),
+    ("grade", re.compile(r"\bgrade|\boutcome|\bjudg(e)?ment|\brating\b|\beffectiveness\b|\bresult\b", re.I)),
     ("date", re.compile(r"\bdate", re.I)),
     ("school", re.compile(r"\bschool|\bestablishment|\bsetting\b|\bprovider\b|\bacademy\b", re.I)),
 )

@@ -13,7 +13,8 @@ from graph.records import DateValue, Decision, Provenance, SchoolOutcome
 from graph.values import find_dates, parse_grade
 
 _GRADE = r"'?\"?(?i:(outstanding|good|requires?\s+improvement|requiring\s+improvement|inadequate|satisfactory|" \
-         r"serious\s+weaknesses|special\s+measures)|(RI))'?\"?"
+         r"serious\s+weaknesses|special\s+measures|exceptional|strong\s+standard|expected\s+standard|" \
+         r"needs\s+attention|urgent\s+improvement)|(RI))'?\"?"
 # A run of capitalised words, with short lower-case connectors inside ("Our Lady of Walsingham").
 _NAME = r"(?P<school>[A-Z][\w'’.&-]*(?:[ \t]+(?:(?:of|the|de|la|upon|on|in)[ \t]+)?[A-Z][\w'’.&-]*)*)"
 
