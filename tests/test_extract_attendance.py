@@ -141,10 +141,10 @@ def test_declaration_by_a_councillor_named_with_an_initial():
 
 def test_present_list_with_honours_titles_and_a_co_opted_member_on_its_own_line():
     text = ("Present:\tCouncillors Ann Rusk (Chair), Bob Tiller, Carl Wynn OBE and\n"
-            "\tCouncillor Mrs S Penrose\n\tMrs D Greave (Co-opted Member)\n\n1. Apologies\n")
+            "\tCouncillor Mrs S Penrose (Independent)\n\tMrs D Greave (Co-opted Member)\n\n1. Apologies\n")
     rows, warnings = parse_present(text, meeting=REF, document="d", pages=None)
     assert warnings == []
     assert [(a.person.full, a.person.is_councillor, a.role) for a in rows] == [
         ("Ann Rusk", True, "Chair"), ("Bob Tiller", True, None), ("Carl Wynn", True, None),
-        ("S Penrose", True, None), ("D Greave", False, "Co-opted Member")]
+        ("S Penrose", True, "Independent"), ("D Greave", False, "Co-opted Member")]
     assert rows[2].person.honours == ("OBE",)

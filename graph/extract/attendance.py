@@ -78,8 +78,10 @@ def split_councillor_list(text: str) -> list[tuple[str, str | None]]:
     return out
 
 
-_NOT_COUNCILLOR_ROLE = re.compile(r"co-?opted|independent|representative|parent\s+governor|non-voting|advisory|"
-                                  r"diocese|church|healthwatch|youth", re.I)
+# (not a bare `(Independent)`: that is a councillor's group)
+_NOT_COUNCILLOR_ROLE = re.compile(r"co-?opted|independent\s+(?:member|person|advis\w*|chair)|representative|"
+                                  r"parent\s+governor|non-voting|advisory\s+member|diocese|church|healthwatch|"
+                                  r"youth\s+(?:member|representative|mayor)", re.I)
 _STARTS_A_NAME = re.compile(r"(?:Councillors?|Cllrs?\.?|Mr|Mrs|Ms|Miss|Mx|Dr|Rev(?:d|erend)?|Professor|Prof)\.?\s")
 
 
