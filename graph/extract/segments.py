@@ -125,11 +125,12 @@ def _line_above(text: str, pos: int) -> int:
     start = _heading_start(text, pos)
     if start != pos:
         return start
-    before = text[:pos].rstrip()
+    window = max(0, pos - 400)  # only the lines just above: no copy of the text before them
+    before = text[window:pos].rstrip()
     line_start = before.rfind("\n") + 1
     line = before[line_start:].strip()
     if line and len(line) < 100 and not line.endswith((".", ",", ";")) and ":" not in line:
-        return line_start
+        return window + line_start
     return pos
 
 
@@ -158,8 +159,7 @@ def split_segments(text: str) -> list[Segment]:
     for m in _FRONT_DATE.finditer(text):
         starts.append((_heading_start(text, m.start()), "front_sheet"))
     for m in _FRONT_DATE_TITLE.finditer(text):
-        if not text.startswith("DATE", m.start() + len(m.group(0)) - len(m.group(0).lstrip())) and \
-                _FRONT_COMPANION.search(text, m.end(), m.end() + 400):
+        if not m.group(0).lstrip().startswith("DATE") and _FRONT_COMPANION.search(text, m.end(), m.end() + 400):
             starts.append((_line_above(text, m.start()), "front_sheet"))
     for m in _MINUTES_HEADING.finditer(text):
         starts.append((_heading_start(text, m.start()), "minutes"))
