@@ -364,6 +364,8 @@ class _Builder:
         self.add(node, SCHEMA.text, r.text)
         self.add(node, CG.marker, r.marker)
         self.add(node, CG.discussion, r.discussion)
+        self.add(node, CG.reasons, r.reasons)
+        self.add(node, CG.alternatives, r.alternatives)
         for q in r.questions:
             self.add(node, CG.question, q)
         for position, text in enumerate(r.parts, start=1):

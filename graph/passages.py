@@ -51,7 +51,7 @@ class _Passages:
         for r in x.resolutions:
             # The decision text usually holds its numbered parts already; repeat them only if it does not.
             parts = "" if all(p in r.text for p in r.parts) else "\n".join(r.parts)
-            body = "\n".join(t for t in (r.discussion, r.text, parts) if t)
+            body = "\n".join(t for t in (r.discussion, r.text, parts, r.reasons) if t)
             refs = [EntityRef(str(self.minter.resolution(r.meeting, r.item_number, r.item_title)), r.item_title, "resolution")]
             refs += self.meeting_refs(r.meeting)
             if r.item_number:

@@ -185,6 +185,8 @@ class Resolution:
     marker: str | None = None  # "RESOLVED:", "Decision Made:", None when the marker was lost
     questions: list[str] = field(default_factory=list)  # questions members raised under the item
     discussion: str = ""  # the minute's narrative before the resolution
+    reasons: str = ""  # "Reasons for the Decision:" printed after it
+    alternatives: str = ""  # "Alternative Options Considered and Rejected:"
 
 
 @dataclass

@@ -88,6 +88,8 @@ class CG(DefinedNamespace):
     marker: URIRef
     question: URIRef
     discussion: URIRef
+    reasons: URIRef
+    alternatives: URIRef
     portfolio: URIRef
     wards: URIRef
     keyDecision: URIRef

@@ -145,3 +145,15 @@ def test_it_was_resolved_and_a_bracketed_qualifier():
         ("4", "RESOLVED", "that the report be noted."),
         ("5", "RESOLVED (unanimously):", "That the programme be approved.")]
     assert [p.title for p in passages] == ["6. Deferred Items"]
+
+
+def test_reasons_and_alternatives_are_kept_apart_from_the_decision():
+    text = ("32. HOUSING ALLOCATIONS POLICY\n\nThe Cabinet considered the report.\n\nDecision Made: That:\n\n"
+            "(1) the revised policy be approved; and\n\n(2) the Cabinet Member be authorised to make minor amendments.\n\n"
+            "Reasons for the Decision:\n\nThe policy must be reviewed every three years.\n\n"
+            "Alternative Options Considered and Rejected: None.\n\n33. ANY OTHER BUSINESS\n\nNone.\n")
+    _, (r,), _ = parse_minutes(text, meeting=MeetingRef("Cabinet", "2024-09-05"), document="d", pages=None)
+    assert r.parts == ["(1) the revised policy be approved",
+                       "(2) the Cabinet Member be authorised to make minor amendments."]
+    assert "Reasons" not in r.text and r.text.endswith("minor amendments.")
+    assert (r.reasons, r.alternatives) == ("The policy must be reviewed every three years.", "None.")

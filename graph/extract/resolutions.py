@@ -181,14 +181,36 @@ def parse_minutes(text: str, *, meeting: MeetingRef, document: str, pages: PageL
                                         meeting=meeting))
             continue
         marker, rel_start, decision, discussion = res
+        decision, reasons, alternatives = split_reasons(decision)
         resolutions.append(Resolution(
             meeting=meeting, item_number=it.number, item_title=it.title,
             text=one_line(re.sub(r"(?m)^[ \t]*[-•][ \t]+", "", decision)),
             parts=split_parts(decision),
             source=provenance(document, pages, offset + it.body_start + rel_start, offset + it.end),
             marker=marker, questions=questions_in(body), discussion=one_line(_WEB_LABEL.sub(" ", discussion)),
+            reasons=reasons, alternatives=alternatives,
         ))
     return items, resolutions, passages
+
+
+_AFTER_DECISION = re.compile(
+    r"^[ \t]*(?P<label>Reasons?\s+for\s+(?:the\s+)?(?:decisions?|recommendations?)|"
+    r"Alternative\s+options?\s+(?:considered|rejected)(?:\s+and\s+(?:rejected|considered))?)[ \t]*(?::[ \t]*|(?=\n)|$)",
+    re.M | re.I)
+
+
+def split_reasons(decision: str) -> tuple[str, str, str]:
+    """(decision, reasons, alternatives): the `Reasons for the Decision:` and `Alternative Options
+    Considered and Rejected:` paragraphs printed after a decision are not part of it."""
+    marks = list(_AFTER_DECISION.finditer(decision))
+    if not marks:
+        return decision, "", ""
+    found = {"reasons": "", "alternatives": ""}
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(decision)
+        key = "reasons" if m.group("label").lower().startswith("reason") else "alternatives"
+        found[key] = found[key] or one_line(decision[m.end():end])
+    return decision[:marks[0].start()].rstrip(), found["reasons"], found["alternatives"]
 
 
 def resolution_in(body: str) -> tuple[str | None, int, str, str] | None:
