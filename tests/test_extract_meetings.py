@@ -174,3 +174,17 @@ def test_membership_as_labelled_lists():
     rows, _ = parse_membership(one_a_line, committee="Cabinet", document="d", pages=None)
     assert [(m.person.full, m.role) for m in rows] == [
         ("Ian Okoro", "chair"), ("Ian Okoro", "member"), ("Paula Lind", "member")]
+
+
+def test_minutes_heading_with_the_date_first_and_a_venue_in_capitals():
+    m, warnings = parse_minutes_heading("LICENSING COMMITTEE\n\nMEETING HELD ON WEDNESDAY 2ND OCTOBER 2024 AT THE "
+                                        "TOWN HALL, MARKET STREET\n\nPRESENT: Councillor A Quill\n",
+                                        document="d", pages=None)
+    assert warnings == [] and (m.committee, m.date.start, m.venue) == (
+        "Licensing Committee", "2024-10-02", "Town Hall, Market Street")
+    m, _ = parse_minutes_heading("MINUTES OF THE MEETING OF THE CABINET HELD ON THURSDAY 5 SEPTEMBER 2024 AT "
+                                 "10.00 AM IN THE COMMITTEE ROOM, TOWN HALL\n", document="d", pages=None)
+    assert (m.committee, m.date.start, m.time, m.venue) == ("Cabinet", "2024-09-05", "10:00", "Committee Room, Town Hall")
+    none, warnings = parse_minutes_heading("LICENSING COMMITTEE\n\nMEETING HELD ON 45TH SMARCH 2024 AT THE TOWN HALL\n",
+                                           document="d", pages=None)
+    assert none is None and [w.message for w in warnings] == ["unreadable date in the minutes heading"]

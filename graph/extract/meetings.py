@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from graph.records import ExtractionWarning, Meeting
+from graph.records import DateValue, ExtractionWarning, Meeting
 from graph.extract.segments import PageLookup, is_upper_heading, iter_lines, provenance, unreadable
 from graph.values import normalise_time, parse_date
 
@@ -148,7 +148,25 @@ MINUTES_OF = re.compile(r"^[ \t]*(?:The\s+)?Minutes\s+of\s+(?:a|the)\s+(?:[A-Za-
 _HELD_ON = re.compile(r"\bon\s+(?P<date>(?:[A-Za-z]+,?\s+)?\d{1,2}(?:\s*(?:st|nd|rd|th))?\s+[A-Za-z]+,?\s+\d{4})", re.I)
 _HELD_TIME = re.compile(r"\b(?:at|commencing(?:\s+at)?|from)\s+(?P<time>\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.?\s?m\.?|noon)"
                         r"|\d{1,2}[.:]\d{2}|noon)", re.I)
-_HELD_VENUE = re.compile(r"\b(?:in|at)\s+(?P<venue>(?:the\s+)?[A-Z][^.;]*?)(?=\s+on\s+|\s+at\s+\d|\s*[.;]|\s*$)")
+_HELD_VENUE = re.compile(r"\b(?i:in|at)\s+(?P<venue>(?i:the\s+)?[A-Z][^.;]*?)(?=\s+(?i:on)\s+|\s+(?i:at)\s+\d|\s*[.;]|\s*$)")
+# in capitals and starting the line: an agenda's "the minutes of the meeting held on ..." is not one
+_HELD_ON_FIRST = re.compile(r"^\s*MEETING\s+HELD\s+(?P<rest>ON\s+.+?)\s*$")
+
+
+def _held_details(rest: str, acronyms: Iterable[str]) -> tuple[DateValue | None, str | None, str | None]:
+    """Date, time and venue from `[at <venue>] on <date> [at <time>] [in <venue>]`."""
+    dm = _HELD_ON.search(rest)
+    date = parse_date(dm.group("date")) if dm else None
+    if dm is None or date is None:
+        return None, None, None
+    tm = _HELD_TIME.search(rest, dm.end())
+    time = normalise_time(tm.group("time")) if tm else None
+    venue = None
+    for vm in _HELD_VENUE.finditer(rest):
+        if not (dm.start() <= vm.start() < dm.end()) and not re.match(r"\d", vm.group("venue")):
+            venue = title_case(re.sub(r"^the\s+", "", vm.group("venue").strip(" ,"), flags=re.I), acronyms)
+            break
+    return date, time, venue
 
 
 def _minutes_of_heading(text: str, *, document: str, pages: PageLookup | None, offset: int,
@@ -166,17 +184,9 @@ def _minutes_of_heading(text: str, *, document: str, pages: PageLookup | None, o
     if not hm:
         return None, []
     rest = hm.group("rest")
-    dm = _HELD_ON.search(rest)
-    date = parse_date(dm.group("date")) if dm else None
+    date, time, venue = _held_details(rest, acronyms)
     if date is None:
         return None, [unreadable(document, pages, offset + m.start(), "date in the minutes heading", rest[:80])]
-    tm = _HELD_TIME.search(rest, dm.end())
-    time = normalise_time(tm.group("time")) if tm else None
-    venue = None
-    for vm in _HELD_VENUE.finditer(rest):
-        if not (dm.start() <= vm.start() < dm.end()) and not re.match(r"\d", vm.group("venue")):
-            venue = re.sub(r"^the\s+", "", vm.group("venue").strip(" ,"), flags=re.I)
-            break
     committee = re.sub(r"^the\s+", "", hm.group("committee"), flags=re.I)
     return Meeting(committee=committee_name(committee, acronyms), date=date, time=time, venue=venue or None,
                    source=provenance(document, pages, offset + m.start(), offset + end)), []
@@ -190,15 +200,24 @@ def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None,
     A heading whose date cannot be read gives no meeting and a warning.
     """
     lines = [ln for ln in iter_lines(text, offset) if ln.stripped]
-    if not any(_HELD_AT.search(ln.stripped) for ln in lines[:12]):
+    if not any(_HELD_AT.search(ln.stripped) or _HELD_ON_FIRST.search(ln.stripped) for ln in lines[:12]):
         return _minutes_of_heading(text, document=document, pages=pages, offset=offset, acronyms=acronyms)
     for i, ln in enumerate(lines[:12]):
         m = _HELD_AT.search(ln.stripped)
-        if not m:
+        time = None
+        if m:
+            date = parse_date(m.group("date"))
+            venue = title_case(re.sub(r"^THE\s+", "", m.group("venue").strip(), flags=re.I))
+        elif om := _HELD_ON_FIRST.search(ln.stripped):  # `MEETING HELD ON <date> AT <venue>`
+            m = om
+            date, time, venue = _held_details(om.group("rest"), acronyms)
+            if date is None and not _HELD_ON.search(om.group("rest")):
+                continue
+        else:
             continue
-        date = parse_date(m.group("date"))
         if date is None:
-            return None, [unreadable(document, pages, ln.start, "date in the minutes heading", m.group("date"))]
+            return None, [unreadable(document, pages, ln.start, "date in the minutes heading",
+                                     m.groupdict().get("date") or m.group("rest"))]
         committee = None
         start = ln.start
         for prev in reversed(lines[:i]):
@@ -208,9 +227,8 @@ def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None,
                 break
         if committee is None:
             return None, []
-        venue = re.sub(r"^THE\s+", "", m.group("venue").strip(), flags=re.I)
-        return Meeting(committee=committee_name(committee, acronyms), date=date, time=None,
-                       venue=title_case(venue), source=provenance(document, pages, start, ln.end)), []
+        return Meeting(committee=committee_name(committee, acronyms), date=date, time=time,
+                       venue=venue, source=provenance(document, pages, start, ln.end)), []
     return None, []
 
 
