@@ -249,6 +249,9 @@ def _strip_parentheticals(text: str) -> str:
     return re.sub(r"\([^()]*\)", " ", text)
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.)+[A-Z]?")  # a token of initials: `J.`, `J.R.`, `A.B`
+
+
 def parse_person(text: str) -> PersonName | None:
     """Split a printed name into titles, honours and name parts; None if it is not a name.
 
@@ -275,7 +278,8 @@ def parse_person(text: str) -> PersonName | None:
         trailing.insert(0, m.group(1))
         rest = (" " + rest)[: m.start()].strip(" ,")
     honours.extend(trailing)
-    tokens = rest.split()
+    # `J.R. Hartley` and `J R Hartley` are one name: initials lose their full stops
+    tokens = [part for t in rest.split() for part in (re.findall(r"[A-Z]", t) if _INITIALS.fullmatch(t) else [t])]
     if not tokens or len(tokens) > 5 or not all(_NAME_TOKEN.match(t) for t in tokens):
         return None
     if not tokens[0][0].isupper():

@@ -223,3 +223,11 @@ def test_two_word_entry_in_a_councillors_list_is_flagged_however_the_title_is_gi
                    parse_people_list("Ash Bourne, Carr and Dane", honorific="Councillor")):
         assert [(p.full, p.uncertain) for p in people] == [("Ash Bourne", True), ("Carr", False), ("Dane", False)]
         assert all(p.is_councillor for p in people)
+
+
+@pytest.mark.parametrize("printed, full", [
+    ("Councillor J. Brown", "J Brown"), ("Mr J.R. Hartley", "J R Hartley"), ("Cllr. A.B Smith", "A B Smith"),
+    ("Councillor St. John", "St. John"), ("J R Hartley", "J R Hartley")])
+def test_initials_with_or_without_full_stops_are_one_name(printed, full):
+    person = parse_person(printed)
+    assert person.full == full and person.text == printed
