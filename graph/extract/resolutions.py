@@ -52,7 +52,8 @@ _IT_WAS = re.compile(
     r"(?:[ \t]*\((?P<qualifier>[^()\n]{1,40})\))?[ \t]*(?P<punct>[:–—-][ \t]*)?",
     re.M | re.I,
 )
-_WEB_LABEL = re.compile(r"^[ \t]*(?:Minutes|Decision(?: Made)?|Purpose|Reasons? for (?:the )?decision)[ \t]*:[ \t]*$", re.M)
+# (a `Reasons for the decision:` label is not blanked: split_reasons keeps what follows it apart)
+_WEB_LABEL = re.compile(r"^[ \t]*(?:Minutes|Decision(?: Made)?|Purpose)[ \t]*:[ \t]*$", re.M)
 _BARE_THAT = re.compile(
     r"(?:^|\n)[ \t]*(That\b[^\n]*?\bbe\s+(?:noted|agreed|approved|confirmed|endorsed|received|adopted|"
     r"considered|accepted)\b[^\n]*)", re.M)

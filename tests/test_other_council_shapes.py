@@ -1,0 +1,131 @@
+"""End to end on papers laid out as other councils lay them out (title-case labels, prose minutes
+headings, `Label: value` report covers, decision notices): ingested by the real pipeline, read
+back through the REST API."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import app_over, build_data_dir
+
+MINUTES = """LICENSING COMMITTEE
+
+MINUTES of a meeting of the Licensing Committee held on Tuesday, 14 May 2024 at 2.00 pm in
+Committee Room 2, Civic Offices.
+
+Members present:
+Councillor A Quill (Chair)
+Councillor B Norrie (Vice-Chair)
+Councillors C Dunmore, D Pyke and E Wragg
+Mrs F Hollis (Co-opted Member)
+
+Officers in attendance:
+Jane Tolley - Licensing Manager
+John Ashby, Legal Adviser
+
+1. Apologies for absence
+
+Apologies were received from Councillor G Marsh and Councillor H Lowe.
+
+2. Declarations of interest
+
+Councillor D Pyke declared a personal interest in item 4 as a member of the trade association and left the room.
+
+3. Minutes
+
+RESOLVED: That the minutes of the meeting held on 9 April 2024 be confirmed as a correct record.
+
+4. Street trading policy review
+
+The Committee considered the report of the Licensing Manager.
+
+It was RESOLVED that the revised street trading policy be recommended to Council for adoption.
+
+Reasons for the decision:
+
+The policy is due for review.
+"""
+
+FRONT_SHEET = """Planning Committee
+
+Date: Wednesday, 5 June 2024
+Time: 6.30 pm
+Venue: Council Chamber, Civic Offices
+
+Membership:
+Councillor K Byrne (Chair)
+Councillor L Seddon (Vice-Chair)
+Councillor M Okafor
+
+Agenda
+
+1. Apologies for absence
+
+2. Minutes of the previous meeting (Pages 1 - 6)
+
+3. Land at Mill Lane (Pages 7 - 30)
+
+Report of the Head of Planning
+"""
+
+NOTICE = """Decision details
+
+Library Opening Hours 2025/26
+
+Decision Maker: Cabinet Member for Communities
+
+Decision:
+
+That the revised library opening hours be approved.
+
+Date of decision: 20 June 2024
+
+Effective from: 1 July 2024
+"""
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("other-councils")
+    for name, text in (("licensing-minutes-2024-05-14.txt", MINUTES), ("planning-agenda-2024-06-05.txt", FRONT_SHEET),
+                       ("decision-library-hours.txt", NOTICE)):
+        (folder / name).write_text(text, encoding="utf-8")
+    data = build_data_dir(tmp_path_factory.mktemp("other-data"), sorted(folder.glob("*.txt")))
+    with app_over(data) as app:
+        yield app.test_client()
+
+
+def _meeting(client, committee: str) -> dict:
+    (found,) = client.get("/api/meetings", query_string={"committee": committee}).get_json()["results"]
+    return client.get(found["api"]).get_json()
+
+
+def test_prose_minutes_heading_lists_and_resolutions(client):
+    m = _meeting(client, "Licensing Committee")
+    assert (m["date"], m["time"], m["venue"]) == ("2024-05-14", "14:00", "Committee Room 2, Civic Offices")
+    assert [(p["name"], p["role"]) for p in m["present"]] == [
+        ("A Quill", "Chair"), ("B Norrie", "Vice-Chair"), ("C Dunmore", None), ("D Pyke", None), ("E Wragg", None),
+        ("F Hollis", "Co-opted Member")]
+    assert [(p["name"], p["role"]) for p in m["also_present"]] == [
+        ("Jane Tolley", "Licensing Manager"), ("John Ashby", "Legal Adviser")]
+    assert [p["name"] for p in m["apologies"]] == ["G Marsh", "H Lowe"]
+    assert [(r["number"], r["text"]) for r in m["resolutions"]] == [
+        ("3", "That the minutes of the meeting held on 9 April 2024 be confirmed as a correct record."),
+        ("4", "that the revised street trading policy be recommended to Council for adoption.")]
+
+
+def test_title_case_front_sheet_membership_and_agenda(client):
+    m = _meeting(client, "Planning Committee")
+    assert (m["date"], m["time"], m["venue"]) == ("2024-06-05", "18:30", "Council Chamber, Civic Offices")
+    assert [(i["number"], i["title"]) for i in m["agenda_items"]] == [
+        ("1", "Apologies for absence"), ("2", "Minutes of the previous meeting"), ("3", "Land at Mill Lane")]
+    (chair,) = client.get("/api/people", query_string={"name": "Byrne"}).get_json()["results"]
+    assert chair["name"] == "K Byrne"
+    assert {(ms["committee"]["name"], ms["role"]) for ms in chair["memberships"]} == {
+        ("Planning Committee", "chair"), ("Planning Committee", "member")}
+
+
+def test_decision_notice_and_reasons_are_searchable(client):
+    hits = client.get("/api/search", query_string={"q": "library opening hours"}).get_json()
+    assert hits["total"] >= 1
+    hits = client.get("/api/search", query_string={"q": "due for review"}).get_json()
+    assert [h["title"] for h in hits["results"]][:1] == ["Street trading policy review"]
