@@ -157,3 +157,12 @@ def test_reasons_and_alternatives_are_kept_apart_from_the_decision():
                        "(2) the Cabinet Member be authorised to make minor amendments."]
     assert "Reasons" not in r.text and r.text.endswith("minor amendments.")
     assert (r.reasons, r.alternatives) == ("The policy must be reviewed every three years.", "None.")
+
+
+def test_a_numbered_list_inside_minutes_with_capital_headings_is_not_an_item():
+    from graph.extract.resolutions import find_minute_items
+
+    text = ("1. APOLOGIES FOR ABSENCE\n\nNone.\n\n2. PERFORMANCE REPORT\n\nThe Committee noted:\n\n3. Staffing levels\n\n"
+            "4. Budget pressures\n\n3. DECLARATIONS OF INTEREST\n\nNone.\n")
+    assert [(i.number, i.title) for i in find_minute_items(text)] == [
+        ("1", "Apologies for Absence"), ("2", "Performance Report"), ("3", "Declarations of Interest")]

@@ -99,10 +99,12 @@ def find_minute_items(text: str, acronyms: Iterable[str] = ()) -> list[MinuteIte
     acr = set(acronyms)
     heads: list[tuple[int, str, str, int, int]] = []
     expected = None
-    for ln in iter_lines(text):
-        m = _HEADING.match(ln.text)
-        if not m or not is_item_heading(m.group(3), ln.text):
-            continue
+    candidates = [(ln, m) for ln in iter_lines(text) if (m := _HEADING.match(ln.text)) and is_item_heading(m.group(3), ln.text)]
+    # Minutes print their headings one way: when two or more are in capitals, a numbered line in
+    # title or sentence case is a list inside an item (`1. Staffing levels`), not an item.
+    if sum(is_upper_heading(m.group(3)) for _, m in candidates) >= 2:
+        candidates = [(ln, m) for ln, m in candidates if is_upper_heading(m.group(3)) or "\t" in ln.text]
+    for ln, m in candidates:
         n = int(m.group(1))
         if expected is not None and n != expected and not (m.group(2) and n == expected - 1):
             continue
