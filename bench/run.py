@@ -666,6 +666,47 @@ def render(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_curve(runs: list[dict[str, Any]]) -> str:
+    """One growth table from several saved runs: per engine and size, the ingest and the main
+    query figures (the latest run wins where two measured the same size and engine)."""
+    rows: dict[tuple[str, int], dict[str, Any]] = {}
+    for results in sorted(runs, key=lambda r: r["date"]):
+        for size in results["sizes"]:
+            for engine, r in size.get("engines", {}).items():
+                row = rows.setdefault((engine, size["documents"]), {})
+                if "ingest" in r:
+                    row.update(ingest=r["ingest"], ingest_run=results.get("ingested", {}).get("date") or results["date"],
+                               raw=(size.get("raw_index") or {}).get(engine, {}).get("seconds"))
+                if "queries" in r:
+                    row.update(queries=r["queries"], queries_run=results["date"])
+    lines = ["| engine | docs | docs/s | ÷ raw engine | triples | passages | disk GB | ingest peak RSS MB | "
+             "search p50 / p99 ms | inspector p50 ms | meeting p50 ms | entity p50 ms | SPARQL p50 ms | "
+             "entity req/s at 16 (cache / none) | server peak RSS MB | runs |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for (engine, n), row in sorted(rows.items()):
+        ing, q = row.get("ingest"), row.get("queries")
+        http = (q or {}).get("http", {}).get("no cache", {})
+        conc = (q or {}).get("concurrency", {})
+
+        def p50(name: str) -> str:
+            return _ms(http.get(name, {}).get("p50_ms"))
+
+        def rps(mode: str) -> str:
+            value = conc.get(mode, {}).get("entity", {}).get("rps")
+            return f"{value:,.0f}" if value is not None else "–"
+
+        search = f"{p50('search_terms')} / {_ms(http.get('search_terms', {}).get('p99_ms'))}" if http else "–"
+        rss = (q or {}).get("server_peak_rss_mb", {}).get("no cache")
+        lines.append(
+            f"| {engine} | {n:,} | {ing['docs_per_s']:.1f} | {_ratio(ing['wall_s'], row.get('raw'))} | {ing['triples']:,} | "
+            f"{ing['passages']:,} | {ing['disk']['total'] / 1e9:.1f} | {ing['peak_rss_mb']:,.0f} | "
+            if ing else f"| {engine} | {n:,} | – | – | – | – | – | – | ")
+        lines[-1] += (f"{search} | {p50('inspections')} | {p50('meeting')} | {p50('entity')} | {p50('sparql')} | "
+                      f"{rps('cache')} / {rps('no cache')} | {f'{rss:,.0f}' if rss else '–'} | "
+                      f"ingest {row.get('ingest_run', '–')}, queries {row.get('queries_run', '–')} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, nargs="+", default=[1000])
@@ -689,6 +730,7 @@ def main() -> None:
                         help="skip the bulk-load baseline above this many documents (it needs the dump and a second "
                              "store on disk: about 9 GB at 10,000 documents)")
     parser.add_argument("--render", type=Path, help="print the tables of a results.json (a stopped run's too) and exit")
+    parser.add_argument("--curve", type=Path, nargs="+", help="print one growth table from several results.json and exit")
     parser.add_argument("--queries-only", action="store_true",
                         help="re-measure the queries on the data dirs a --keep run left in --workdir (its results.json "
                              "gives the ingest figures), e.g. after a change to search or serving")
@@ -701,6 +743,9 @@ def main() -> None:
 
     if args.render:
         print(render(json.loads(args.render.read_text())))
+        return
+    if args.curve:
+        print(render_curve([json.loads(path.read_text()) for path in args.curve]))
         return
     if args.child:
         mode, rest = args.child[0], args.child[1:]

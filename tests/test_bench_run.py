@@ -31,3 +31,21 @@ def test_a_resumed_ingest_sums_its_parts(tmp_path):
     assert json.loads(progress.read_text())["parts"] == parts
     assert both["passages"] > one["passages"] > 0
     assert sum(1 for _ in open(tmp_path / "p2.jsonl", encoding="utf-8")) == both["passages"]
+
+
+def test_the_growth_curve_takes_each_size_from_the_latest_run():
+    from bench.run import render_curve
+
+    def run(date: str, docs_per_s: float, p50: float) -> dict:
+        ingest = {"docs_per_s": docs_per_s, "wall_s": 100.0, "triples": 10, "passages": 5, "disk": {"total": 2e9},
+                  "peak_rss_mb": 300.0}
+        queries = {"http": {"no cache": {"search_terms": {"p50_ms": p50, "p99_ms": 2 * p50}}},
+                   "concurrency": {"cache": {"entity": {"rps": 3000.0}}}, "server_peak_rss_mb": {"no cache": 150.0}}
+        return {"date": date, "sizes": [{"documents": 1000, "raw_index": {"tantivy": {"seconds": 10.0}},
+                                         "engines": {"tantivy": {"ingest": ingest, "queries": queries}}}]}
+
+    table = render_curve([run("2026-12-02 01:00 UTC", 12.0, 5.0), run("2026-12-01 01:00 UTC", 9.0, 7.0)])
+    (row,) = [line for line in table.splitlines() if line.startswith("| tantivy")]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[:4] == ["tantivy", "1,000", "12.0", "10.0×"]
+    assert cells[8] == "5.0 / 10.0" and cells[13] == "3,000 / –"
