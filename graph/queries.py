@@ -360,7 +360,8 @@ def _meeting_summary(iri: str, group: list[dict[str, Any]]) -> dict:
 
 
 def meeting_detail(store: GraphStore, key: str, *, base_iri: str | None = None) -> dict | None:
-    """One meeting by its key (``{committee-slug}/{date}``) with attendance, agenda, resolutions, reports, documents.
+    """One meeting by its key (``{committee-slug}/{date}``) with attendance, declarations of interest,
+    agenda, resolutions, reports, documents.
 
     ``base_iri``: the base the store's IRIs were minted under, so the meeting is looked up by its
     IRI. Without it (or when the data was minted under another base) the meetings of that date
@@ -415,6 +416,14 @@ def meeting_detail(store: GraphStore, key: str, *, base_iri: str | None = None) 
         resolutions.append({"id": r, "number": _first(g, "number"), "item": _best(_all(g, "title")),
                             "text": _best(_all(g, "text")), "parts": [text for _, text in parts]})
     detail["resolutions"] = sorted(resolutions, key=lambda x: (_natural(x["number"]), x["item"] or ""))
+    decl = _rows(store, f"""SELECT ?d ?p ?name ?item ?interest ?outcome WHERE {{
+        ?d a cg:Declaration ; cg:meeting {m} ; cg:declarant ?p . ?p foaf:name ?name .
+        OPTIONAL {{ ?d cg:itemNumber ?item }} OPTIONAL {{ ?d cg:interest ?interest }}
+        OPTIONAL {{ ?d cg:declarationOutcome ?outcome }} }}""")
+    detail["declarations"] = sorted(
+        ({"id": d, "person": {"id": _first(g, "p"), "name": _first(g, "name")}, "item": _first(g, "item"),
+          "interest": _best(_all(g, "interest")), "outcome": _first(g, "outcome")} for d, g in _group(decl, "d").items()),
+        key=lambda x: (_natural(x["item"]), x["person"]["name"] or ""))
     reps = _rows(store, f"SELECT ?r ?title WHERE {{ ?r a cg:Report ; cg:meeting {m} ; dcterms:title ?title }}")
     detail["reports"] = sorted(({"id": r, "title": _best(_all(g, "title"))} for r, g in _group(reps, "r").items()),
                                key=lambda x: x["title"] or "")

@@ -108,6 +108,7 @@ def test_prose_minutes_heading_lists_and_resolutions(client):
     assert [(p["name"], p["role"]) for p in m["also_present"]] == [
         ("Jane Tolley", "Licensing Manager"), ("John Ashby", "Legal Adviser")]
     assert [p["name"] for p in m["apologies"]] == ["G Marsh", "H Lowe"]
+    assert [(d["person"]["name"], d["item"], d["outcome"]) for d in m["declarations"]] == [("D Pyke", "4", "withdrew")]
     assert [(r["number"], r["text"]) for r in m["resolutions"]] == [
         ("3", "That the minutes of the meeting held on 9 April 2024 be confirmed as a correct record."),
         ("4", "that the revised street trading policy be recommended to Council for adoption.")]
@@ -129,3 +130,11 @@ def test_decision_notice_and_reasons_are_searchable(client):
     assert hits["total"] >= 1
     hits = client.get("/api/search", query_string={"q": "due for review"}).get_json()
     assert [h["title"] for h in hits["results"]][:1] == ["Street trading policy review"]
+
+
+def test_the_meeting_page_shows_the_declaration(client):
+    (found,) = client.get("/api/meetings", query_string={"committee": "Licensing Committee"}).get_json()["results"]
+    page = client.get("/entity", query_string={"id": found["id"]}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Declarations of interest" in html and "D Pyke" in html and "left the meeting for the item" in html

@@ -62,8 +62,11 @@ SCHEMAS: dict[str, Any] = {
         "substitutes": {"type": "array", "items": _obj({"substitute": {}, "for": {}}, ["substitute", "for"])},
         "agenda_items": {"type": "array", "items": _obj({"number": NULLABLE_STRING, "title": {"type": "string"}}, ["number", "title"])},
         "resolutions": {"type": "array", "items": _obj({"item": {}, "text": {"type": "string"}, "parts": {"type": "array"}}, ["item", "text", "parts"])},
+        "declarations": {"type": "array", "items": _obj({"person": {}, "item": NULLABLE_STRING, "interest": NULLABLE_STRING,
+                                                         "outcome": NULLABLE_STRING}, ["person", "item", "interest", "outcome"])},
         "reports": {"type": "array"}, "documents": {"type": "array"},
-    }, ["present", "also_present", "apologies", "substitutes", "agenda_items", "resolutions", "reports", "documents"])]},
+    }, ["present", "also_present", "apologies", "substitutes", "declarations", "agenda_items", "resolutions", "reports",
+        "documents"])]},
     "Person": _obj({"id": {"type": "string"}, "name": {"type": ["string", "null"]}}, ["id"]),
     "Link": _obj({"id": {"type": "string"}, "label": {"type": ["string", "null"]}}, ["id"]),
     "Entity": _obj({
