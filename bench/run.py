@@ -321,25 +321,32 @@ def stop_server(proc: subprocess.Popen) -> float | None:
 
 
 def pick_targets(data: Path, engine: str) -> dict[str, Any]:
-    """Query parameters taken from the data itself: the busiest inspector, a meeting, a school."""
-    from collections import Counter
+    """Query parameters taken from the data itself: the busiest inspector, a meeting, a school.
 
+    By aggregates in the store, not by listing every inspection and meeting (at 100,000 documents
+    that is a million inspections read fact by fact before the first request)."""
     from councilgraph.data import DataDir
     from graph.iris import meeting_key
-    from graph.queries import find_inspections, find_meetings
+    from graph.queries import _rows
 
     store = DataDir(settings_for(data, engine)).open_graph()
     try:
-        inspections = find_inspections(store)
-        meetings = find_meetings(store)
+        busiest = _rows(store, """SELECT ?name (COUNT(DISTINCT ?i) AS ?n) WHERE {
+            ?i a cg:Inspection ; prov:qualifiedAssociation ?a . ?a prov:agent ?p ; prov:hadRole cg:LeadInspector .
+            ?p foaf:name ?name } GROUP BY ?name ORDER BY DESC(?n) ?name LIMIT 1""")
+        inspections = _rows(store, "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a cg:Inspection }")[0]["n"]
+        first = _rows(store, """SELECT ?school WHERE { ?i a cg:Inspection ; cg:school ?school ; schema:startDate ?d .
+            ?school rdfs:label ?name } ORDER BY ?d ?name LIMIT 1""")
+        meeting_rows = "?m a cg:Meeting ; schema:organizer ?c ; schema:startDate ?date . ?c rdfs:label ?cn"
+        meetings = _rows(store, f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {meeting_rows} }}")[0]["n"]
+        middle = _rows(store, f"""SELECT ?m WHERE {{ {{ SELECT ?m (MIN(STR(?date)) AS ?d) (MIN(?cn) AS ?name)
+            WHERE {{ {meeting_rows} }} GROUP BY ?m }} }} ORDER BY ?d ?name ?m OFFSET {int(meetings) // 2} LIMIT 1""")
     finally:
         store.close()
-    inspectors = Counter(i["inspector"]["name"] for i in inspections if i["inspector"]["name"])
-    inspector = sorted(inspectors.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if inspectors else "Smith"
-    school = inspections[0]["school"]["id"] if inspections else None
-    key = meeting_key(meetings[len(meetings) // 2]["id"]) if meetings else None
-    return {"inspector": inspector, "inspector_inspections": inspectors.get(inspector, 0), "school": school,
-            "meeting": key, "inspections": len(inspections), "meetings": len(meetings)}
+    inspector = busiest[0]["name"] if busiest else "Smith"
+    return {"inspector": inspector, "inspector_inspections": int(busiest[0]["n"]) if busiest else 0,
+            "school": first[0]["school"] if first else None, "meeting": meeting_key(middle[0]["m"]) if middle else None,
+            "inspections": int(inspections), "meetings": int(meetings)}
 
 
 def inspector_sparql(name: str) -> str:

@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("sparql_workers", 2, "Worker processes that run /sparql queries (each opens the store read-only; one stuck past sparql_timeout is killed and replaced).", int),
     Setting("sparql_max_rows", 10000, "Most rows (or triples) a /sparql answer returns; more are cut and the response says so.", int),
     Setting("search_max_size", 100, "Largest page size accepted by /api/search (`size`).", int),
+    Setting("list_page_size", 1000, "Inspections per page of /api/inspections and /inspections (`page` picks the page; `size` asks for fewer, or more up to list_max_size).", int),
+    Setting("list_max_size", 10000, "Largest `size` accepted by /api/inspections.", int),
     Setting("max_request_bytes", 1_000_000, "Largest request body accepted (bytes); larger requests get HTTP 413.", int),
     Setting("max_query_chars", 10_000, "Longest SPARQL or search query accepted (characters).", int),
     Setting("ingest_workers", 0, "Worker processes that read, extract and build documents during `councilgraph ingest` while the ingest process writes the store and index (0 = one per CPU; 1 = none, all in the ingest process). Fewer than 8 changed documents, or documents under 8 KB on average, never start workers.", int),

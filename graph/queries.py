@@ -283,12 +283,26 @@ def facts_of(store: GraphStore, described: list[tuple[str, str]], facts: dict[st
 def find_inspections(store: GraphStore, *, inspector: str | None = None, school: str | None = None,
                      grade: str | None = None, type: str | None = None, hmi: bool | None = None,  # noqa: A002
                      date_from: str | None = None, date_to: str | None = None) -> list[dict]:
-    """Inspections with school, lead inspector, dates, grade and previous grade, oldest first.
+    """Inspections with school, lead inspector, dates, grade and previous grade, oldest first."""
+    return inspections_page(store, inspector=inspector, school=school, grade=grade, type=type, hmi=hmi,
+                            date_from=date_from, date_to=date_to)[1]
 
-    First the inspections that match (names bound by key in the pattern), then their facts.
+
+def inspections_page(store: GraphStore, *, inspector: str | None = None, school: str | None = None,
+                     grade: str | None = None, type: str | None = None, hmi: bool | None = None,  # noqa: A002
+                     date_from: str | None = None, date_to: str | None = None, offset: int = 0,
+                     limit: int | None = None) -> tuple[int, list[dict]]:
+    """(how many inspections match, ``limit`` of them from ``offset``), oldest first, then by school.
+
+    First the inspections that match (names bound by key in the pattern) with the keys they are
+    ordered by; then the facts of the page only (each inspection's facts cost a lookup per value,
+    so an archive's million inspections are never all read for one page). The type and HMI filters
+    need the facts, so with those every match is read.
     """
     _check_date(date_from, "from")
     _check_date(date_to, "to")
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ValueError("offset and limit must not be negative")
     where = []
     if inspector:
         where.append(_person_pattern("?inspector", inspector))
@@ -301,9 +315,22 @@ def find_inspections(store: GraphStore, *, inspector: str | None = None, school:
             raise ValueError(f"unknown grade {grade!r}")
         where.append(f"?i cg:grade <{concept}> .")
     where.append("GRAPH ?g { ?i a cg:Inspection }")
-    matching = _described(store, "?i", where + _date_patterns("?i", "schema:startDate", date_from, date_to))
+    where += _date_patterns("?i", "schema:startDate", date_from, date_to)
+    post_filtered = type is not None or hmi is not None
+    paged = not post_filtered and (offset > 0 or limit is not None)
+    if paged:  # the keys of the order, so that only the page's facts are read
+        where.append("OPTIONAL { ?i schema:startDate ?startOrder } OPTIONAL { ?i cg:school/rdfs:label ?schoolOrder }")
+        query = ("SELECT ?i (MIN(STR(?g)) AS ?graph) (MIN(STR(?startOrder)) AS ?s) (MIN(STR(?schoolOrder)) AS ?n) WHERE { "
+                 + "\n".join(where) + " } GROUP BY ?i")
+        ordered = sorted(_rows(store, query), key=lambda r: (r.get("s") or "", r.get("n") or "", r["i"]))
+        window = ordered[offset:None if limit is None else offset + limit]
+    else:
+        window = [{"i": iri, "graph": graph} for iri, graph in _described(store, "?i", where)]
+    facts = facts_of(store, [(r["i"], r["graph"]) for r in window], _INSPECTION_FACTS)
     results = []
-    for iri, f in facts_of(store, matching, _INSPECTION_FACTS).items():
+    for row in window:
+        iri = row["i"]
+        f = facts.get(iri, {})
         one = lambda name: (f.get(name) or [None])[0]  # noqa: E731
         is_hmi = any("hmi" in str(h).lower() for h in f.get("honour", []))
         if hmi is not None and is_hmi != hmi:
@@ -319,7 +346,10 @@ def find_inspections(store: GraphStore, *, inspector: str | None = None, school:
             "grade": one("grade"), "previous_grade": one("previousGrade"), "previous_date": one("previousDate"),
             "document": one("document"), "page": one("page"),
         })
-    return sorted(results, key=lambda r: (r["start"] or "", r["school"]["name"] or ""))
+    results.sort(key=lambda r: (r["start"] or "", r["school"]["name"] or ""))
+    if paged:
+        return len(ordered), results
+    return len(results), results[offset:None if limit is None else offset + limit]
 
 
 # --- meetings ------------------------------------------------------------------------------
@@ -596,5 +626,5 @@ def stats(store: GraphStore) -> dict:
     return {"triples": store.triple_count(), "documents": len(store.graph_names()), "entities": counts}
 
 
-__all__ = ["find_inspections", "find_meetings", "meeting_detail", "find_people", "describe_entity", "reports",
+__all__ = ["find_inspections", "inspections_page", "find_meetings", "meeting_detail", "find_people", "describe_entity", "reports",
            "decisions", "stats", "URIRef"]

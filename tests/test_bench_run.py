@@ -49,3 +49,25 @@ def test_the_growth_curve_takes_each_size_from_the_latest_run():
     cells = [c.strip() for c in row.strip("|").split("|")]
     assert cells[:4] == ["tantivy", "1,000", "12.0", "10.0×"]
     assert cells[8] == "5.0 / 10.0" and cells[13] == "3,000 / –"
+
+
+def test_query_targets_by_aggregates_agree_with_the_full_lists(corpus_data_dir):
+    from collections import Counter
+
+    from bench.run import pick_targets, settings_for
+    from councilgraph.data import DataDir
+    from graph.iris import meeting_key
+    from graph.queries import find_inspections, find_meetings
+
+    targets = pick_targets(corpus_data_dir, "whoosh")
+    store = DataDir(settings_for(corpus_data_dir, "whoosh")).open_graph()
+    try:
+        inspections, meetings = find_inspections(store), find_meetings(store)
+    finally:
+        store.close()
+    counts = Counter(i["inspector"]["name"] for i in inspections if i["inspector"]["name"])
+    busiest = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    assert (targets["inspector"], targets["inspector_inspections"]) == busiest
+    assert targets["inspections"] == len(inspections) and targets["meetings"] == len(meetings)
+    assert targets["school"] == inspections[0]["school"]["id"]
+    assert targets["meeting"] == meeting_key(meetings[len(meetings) // 2]["id"])

@@ -163,3 +163,24 @@ def test_healthz_counts_agree_with_the_store_and_index(client, corpus_data_dir):
     finally:
         store.close()
         index.close()
+
+
+def test_inspections_come_in_pages_that_add_up_to_the_whole_list(client):
+    whole = client.get("/api/inspections").get_json()
+    assert whole["page"] == 1 and whole["next"] is None and whole["total"] == len(whole["results"]) > 4
+    pages, url = [], "/api/inspections?size=3"
+    while url:
+        body = client.get(url).get_json()
+        assert body["total"] == whole["total"] and body["size"] == 3 and len(body["results"]) <= 3
+        pages += body["results"]
+        url = body["next"]
+    assert [i["id"] for i in pages] == [i["id"] for i in whole["results"]]
+    beyond = client.get(f"/api/inspections?size=3&page={whole['total']}").get_json()
+    assert beyond["results"] == [] and beyond["next"] is None and beyond["total"] == whole["total"]
+    # a filter that needs the facts (hmi) pages the same way
+    hmi = client.get("/api/inspections?hmi=true").get_json()
+    first = client.get("/api/inspections?hmi=true&size=1").get_json()
+    assert first["total"] == hmi["total"] and first["results"] == hmi["results"][:1]
+    for bad in ("size=0", "size=10001", "page=0", "size=two"):
+        response = client.get(f"/api/inspections?{bad}")
+        assert response.status_code == 400 and response.get_json()["ok"] is False

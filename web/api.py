@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+from urllib.parse import urlencode
 from typing import Any, Callable, get_args
 
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
@@ -161,7 +162,11 @@ def listing(results: list[dict[str, Any]], label: Callable[[dict[str, Any]], str
 
 
 def read_inspection_filters(args: Any) -> dict[str, Any]:
+    """The filters of /api/inspections and /inspections, with ``offset`` and ``limit`` from ``page`` and ``size``."""
     params = Params(args)
+    config = settings()
+    page = params.integer("page", default=1, minimum=1, maximum=MAX_PAGE)
+    size = params.integer("size", default=config["list_page_size"], minimum=1, maximum=config["list_max_size"])
     grade = params.text("grade", max_chars=40)
     hmi_text = params.choice("hmi", ("true", "false"))
     filters = {
@@ -172,20 +177,35 @@ def read_inspection_filters(args: Any) -> dict[str, Any]:
         "hmi": None if hmi_text is None else hmi_text == "true",
         "date_from": params.date("from"),
         "date_to": params.date("to", end=True),
+        "offset": (page - 1) * size,
+        "limit": size,
     }
     params.check_range(filters["date_from"], filters["date_to"])
     params.check()
     return filters
 
 
+def list_paging(total: int, offset: int, limit: int) -> dict[str, Any]:
+    """`page`, `size` and the URL of the next page (None on the last) for a paged list."""
+    page = offset // limit + 1
+    args = request.args.to_dict()
+    following = None
+    if offset + limit < total:
+        args.update(page=str(page + 1), size=str(limit))
+        following = request.base_url + "?" + urlencode(args)
+    return {"page": page, "size": limit, "next": following}
+
+
 @bp.get("/api/inspections")
 def inspections() -> Response:
     """Ofsted inspections filtered by inspector, school, grade, type, HMI and dates."""
-    from graph.queries import find_inspections
+    from graph.queries import inspections_page
 
     filters = read_inspection_filters(request.args)
-    results = ask(find_inspections, get_graph(), **filters)
-    return listing(results, lambda i: f"{i['school']['name']}, {i['start']}")
+    total, results = ask(inspections_page, get_graph(), **filters)
+    for item in results:
+        item.setdefault("label", f"{item['school']['name']}, {item['start']}")
+    return jsonify({"total": total, **list_paging(total, filters["offset"], filters["limit"]), "results": results})
 
 
 def meeting_json(item: dict[str, Any]) -> dict[str, Any]:

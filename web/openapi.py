@@ -130,6 +130,9 @@ def build_document(max_size: int = 100) -> dict[str, Any]:
             _param("school", "School name"), _param("grade", "Grade (Good, Outstanding, ...)"),
             _param("type", "Inspection type"), _param("hmi", "Led by an HMI", {"type": "string", "enum": ["true", "false"]}),
             _param("from", "Earliest start", DATE), _param("to", "Latest start", DATE),
+            _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 10000}),
+            _param("size", "Inspections per page (setting list_page_size; at most list_max_size)",
+                   {"type": "integer", "minimum": 1}),
         ], _json("InspectionList"), "inspections"),
         "/api/meetings": _get("Meetings", [
             _param("committee", "Committee name"), _param("date", "Meeting day", DATE),
@@ -169,6 +172,9 @@ def build_document(max_size: int = 100) -> dict[str, Any]:
     }
     schemas = dict(SCHEMAS)
     schemas["InspectionList"] = _list_of("Inspection")
+    schemas["InspectionList"]["properties"].update(
+        page={"type": "integer", "minimum": 1}, size={"type": "integer", "minimum": 1}, next=NULLABLE_STRING)
+    schemas["InspectionList"]["required"] += ["page", "size", "next"]
     schemas["MeetingList"] = _list_of("Meeting")
     schemas["PersonList"] = _list_of("Person")
     return {

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from web.api import ask, describe, load_meeting, page_link, read_inspection_filters, read_search_query, run_search
+from web.api import ask, describe, list_paging, load_meeting, page_link, read_inspection_filters, read_search_query, run_search
 from web.errors import ApiError
 from web.params import Params
 from web.resources import get_data_dir, get_graph, settings
@@ -79,11 +79,12 @@ def home() -> str:
 
 @bp.get("/inspections")
 def inspections_page() -> str:
-    from graph.queries import find_inspections
+    from graph.queries import inspections_page
 
     filters = read_inspection_filters(request.args)
-    results = ask(find_inspections, get_graph(), **filters)
-    return render_template("inspections.html", inspections=results, filters=request.args)
+    total, results = ask(inspections_page, get_graph(), **filters)
+    return render_template("inspections.html", inspections=results, filters=request.args, total=total,
+                           paging=list_paging(total, filters["offset"], filters["limit"]), offset=filters["offset"])
 
 
 @bp.get("/meetings")
