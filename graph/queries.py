@@ -356,8 +356,19 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
 def find_meetings(store: GraphStore, *, committee: str | None = None, date: str | None = None,
                   date_from: str | None = None, date_to: str | None = None, document: str | None = None) -> list[dict]:
     """Meetings (held or planned) with committee, date, time and venue, oldest first."""
+    return meetings_page(store, committee=committee, date=date, date_from=date_from, date_to=date_to,
+                         document=document)[1]
+
+
+def meetings_page(store: GraphStore, *, committee: str | None = None, date: str | None = None,
+                  date_from: str | None = None, date_to: str | None = None, document: str | None = None,
+                  offset: int = 0, limit: int | None = None) -> tuple[int, list[dict]]:
+    """(how many meetings match, ``limit`` of them from ``offset``), oldest first, then by committee.
+    Paged, the meetings are ordered by their keys first and only the page's details are read."""
     for value, name in ((date, "date"), (date_from, "from"), (date_to, "to")):
         _check_date(value, name)
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ValueError("offset and limit must not be negative")
     where = []
     if committee:
         where.append(f"?committee cg:nameKey {_lit(committee_key(committee))} .")
@@ -365,20 +376,30 @@ def find_meetings(store: GraphStore, *, committee: str | None = None, date: str 
         where.append(f'?m schema:startDate "{date}"^^xsd:date .')
     if document:
         where.append(f"?g cg:fileName {_lit(document)} . GRAPH ?g {{ ?m a cg:Meeting }}")
-    where.append("""
-        ?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date .
-        ?committee rdfs:label ?committeeName .
-        OPTIONAL { ?m cg:startTime ?time }
-        OPTIONAL { ?m schema:location ?venue }""")
+    where.append("?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date . ?committee rdfs:label ?committeeName .")
     if date and len(date) != 10:
         where.append(f"FILTER(STRSTARTS(STR(?date), {_lit(date)}))")
     if date_from:
         where.append(f"FILTER(STR(?date) >= {_lit(date_from)})")
     if date_to:
         where.append(f"FILTER(SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
-    rows = _rows(store, "SELECT * WHERE {" + "\n".join(where) + "}")
-    results = [_meeting_summary(iri, group) for iri, group in _group(rows, "m").items()]
-    return sorted(results, key=lambda r: (r["date"] or "", r["committee"]["name"] or ""))
+    details = """?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date .
+        ?committee rdfs:label ?committeeName .
+        OPTIONAL { ?m cg:startTime ?time }
+        OPTIONAL { ?m schema:location ?venue }"""
+    if offset == 0 and limit is None:
+        rows = _rows(store, "SELECT * WHERE {" + "\n".join(where) + details + "}")
+        results = [_meeting_summary(iri, group) for iri, group in _group(rows, "m").items()]
+        return len(results), sorted(results, key=lambda r: (r["date"] or "", r["committee"]["name"] or ""))
+    keys = _rows(store, "SELECT ?m (MIN(STR(?date)) AS ?d) (MIN(STR(?committeeName)) AS ?n) WHERE {"
+                 + "\n".join(where) + "} GROUP BY ?m")
+    keys.sort(key=lambda r: (r.get("d") or "", r.get("n") or "", r["m"]))
+    window = keys[offset:None if limit is None else offset + limit]
+    if not window:
+        return len(keys), []
+    rows = _rows(store, f"SELECT * WHERE {{ VALUES ?m {{ {' '.join(_iri(r['m']) for r in window)} }} {details} }}")
+    by_meeting = _group(rows, "m")
+    return len(keys), [_meeting_summary(r["m"], by_meeting[r["m"]]) for r in window if r["m"] in by_meeting]
 
 
 def _meeting_summary(iri: str, group: list[dict[str, Any]]) -> dict:
@@ -476,9 +497,27 @@ def _chair_rank(role: str | None) -> int:
 # --- people ----------------------------------------------------------------------------------
 def find_people(store: GraphStore, *, name: str | None = None, role: str | None = None) -> list[dict]:
     """People with their roles, committee memberships and attendance counts."""
+    return people_page(store, name=name, role=role)[1]
+
+
+def people_page(store: GraphStore, *, name: str | None = None, role: str | None = None, offset: int = 0,
+                limit: int | None = None) -> tuple[int, list[dict]]:
+    """(how many people match, ``limit`` of them from ``offset``) by name. Without a role filter
+    only the page's memberships and counts are read; a role filter needs everyone's."""
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ValueError("offset and limit must not be negative")
     where = _person_pattern("?p", name) if name else ""
     rows = _rows(store, f"""SELECT ?p ?name WHERE {{ {where} ?p a foaf:Person ; foaf:name ?name . }}""")
-    people = {p: _first(g, "name") for p, g in _group(rows, "p").items()}
+    people = sorted(((p, _first(g, "name")) for p, g in _group(rows, "p").items()), key=lambda x: (x[1] or "", x[0]))
+    if role:
+        found = [person for start in range(0, len(people), 2000)
+                 for person in _people_details(store, dict(people[start:start + 2000]), role)]
+        return len(found), found[offset:None if limit is None else offset + limit]
+    return len(people), _people_details(store, dict(people[offset:None if limit is None else offset + limit]), None)
+
+
+def _people_details(store: GraphStore, people: dict[str, str | None], role: str | None) -> list[dict]:
+    """Roles, memberships and attendance counts of ``people`` (IRI -> name), in their order."""
     if not people:
         return []
     values = " ".join(_iri(p) for p in people)
@@ -513,7 +552,7 @@ def find_people(store: GraphStore, *, name: str | None = None, role: str | None 
             continue
         results.append({"id": p, "name": person_name, "roles": sorted(roles), "memberships": memberships,
                         "attended": len(_all(f_rows, "attended")), "apologies": len(_all(f_rows, "apologies"))})
-    return sorted(results, key=lambda r: (r["name"] or "", r["id"]))
+    return results
 
 
 # --- any entity ---------------------------------------------------------------------------------
@@ -626,5 +665,5 @@ def stats(store: GraphStore) -> dict:
     return {"triples": store.triple_count(), "documents": len(store.graph_names()), "entities": counts}
 
 
-__all__ = ["find_inspections", "inspections_page", "find_meetings", "meeting_detail", "find_people", "describe_entity", "reports",
+__all__ = ["find_inspections", "inspections_page", "find_meetings", "meetings_page", "people_page", "meeting_detail", "find_people", "describe_entity", "reports",
            "decisions", "stats", "URIRef"]

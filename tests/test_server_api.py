@@ -184,3 +184,17 @@ def test_inspections_come_in_pages_that_add_up_to_the_whole_list(client):
     for bad in ("size=0", "size=10001", "page=0", "size=two"):
         response = client.get(f"/api/inspections?{bad}")
         assert response.status_code == 400 and response.get_json()["ok"] is False
+
+
+@pytest.mark.parametrize("path", ["/api/meetings", "/api/people"])
+def test_meetings_and_people_come_in_pages_too(client, path):
+    whole = client.get(path).get_json()
+    assert whole["total"] == len(whole["results"]) > 2 and whole["next"] is None
+    seen, url = [], f"{path}?size=2"
+    while url:
+        body = client.get(url).get_json()
+        assert body["total"] == whole["total"] and len(body["results"]) <= 2
+        seen += body["results"]
+        url = body["next"]
+    assert seen == whole["results"]
+    assert client.get(f"{path}?size=0").status_code == 400

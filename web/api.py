@@ -154,19 +154,17 @@ def search() -> Response:
 
 
 # --- graph questions -------------------------------------------------------------------------
-def listing(results: list[dict[str, Any]], label: Callable[[dict[str, Any]], str] | None = None) -> Response:
-    if label:
-        for item in results:
-            item.setdefault("label", label(item))
-    return jsonify({"total": len(results), "results": results})
+def read_paging(params: Params) -> dict[str, int]:
+    """``offset`` and ``limit`` of a list from its ``page`` and ``size`` parameters."""
+    config = settings()
+    page = params.integer("page", default=1, minimum=1, maximum=MAX_PAGE)
+    size = params.integer("size", default=config["list_page_size"], minimum=1, maximum=config["list_max_size"])
+    return {"offset": (page - 1) * size, "limit": size}
 
 
 def read_inspection_filters(args: Any) -> dict[str, Any]:
     """The filters of /api/inspections and /inspections, with ``offset`` and ``limit`` from ``page`` and ``size``."""
     params = Params(args)
-    config = settings()
-    page = params.integer("page", default=1, minimum=1, maximum=MAX_PAGE)
-    size = params.integer("size", default=config["list_page_size"], minimum=1, maximum=config["list_max_size"])
     grade = params.text("grade", max_chars=40)
     hmi_text = params.choice("hmi", ("true", "false"))
     filters = {
@@ -177,8 +175,7 @@ def read_inspection_filters(args: Any) -> dict[str, Any]:
         "hmi": None if hmi_text is None else hmi_text == "true",
         "date_from": params.date("from"),
         "date_to": params.date("to", end=True),
-        "offset": (page - 1) * size,
-        "limit": size,
+        **read_paging(params),
     }
     params.check_range(filters["date_from"], filters["date_to"])
     params.check()
@@ -221,7 +218,7 @@ def meeting_json(item: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/api/meetings")
 def meetings() -> Response:
     """Meetings filtered by committee (name), date, date range and source document."""
-    from graph.queries import find_meetings
+    from graph.queries import meetings_page
 
     params = Params(request.args)
     filters = {
@@ -230,11 +227,13 @@ def meetings() -> Response:
         "date_from": params.date("from"),
         "date_to": params.date("to", end=True),
         "document": params.text("document"),
+        **read_paging(params),
     }
     params.check_range(filters["date_from"], filters["date_to"])
     params.check()
-    results = [meeting_json(m) for m in ask(find_meetings, get_graph(), **filters)]
-    return jsonify({"total": len(results), "results": results})
+    total, found = ask(meetings_page, get_graph(), **filters)
+    results = [meeting_json(m) for m in found]
+    return jsonify({"total": total, **list_paging(total, filters["offset"], filters["limit"]), "results": results})
 
 
 def load_meeting(key: str) -> dict[str, Any]:
@@ -259,12 +258,15 @@ def meeting(key: str) -> Response:
 @bp.get("/api/people")
 def people() -> Response:
     """People by name and role, with memberships and attendance counts."""
-    from graph.queries import find_people
+    from graph.queries import people_page
 
     params = Params(request.args)
-    filters = {"name": params.text("name"), "role": params.text("role", max_chars=100)}
+    filters = {"name": params.text("name"), "role": params.text("role", max_chars=100), **read_paging(params)}
     params.check()
-    return listing(ask(find_people, get_graph(), **filters), lambda p: p.get("name", ""))
+    total, results = ask(people_page, get_graph(), **filters)
+    for item in results:
+        item.setdefault("label", item.get("name", ""))
+    return jsonify({"total": total, **list_paging(total, filters["offset"], filters["limit"]), "results": results})
 
 
 def describe(iri: str) -> dict[str, Any]:

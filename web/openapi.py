@@ -87,6 +87,8 @@ def _param(name: str, description: str, schema: dict[str, Any] | None = None, re
 
 DATE = {"type": "string", "description": "ISO date: YYYY-MM-DD, YYYY-MM or YYYY"}
 IRI = {"type": "string", "format": "iri"}
+PAGING = [_param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 10000}),
+          _param("size", "Items per page (setting list_page_size; at most list_max_size)", {"type": "integer", "minimum": 1})]
 
 
 def _json(ref: str, description: str = "OK") -> dict[str, Any]:
@@ -130,20 +132,19 @@ def build_document(max_size: int = 100) -> dict[str, Any]:
             _param("school", "School name"), _param("grade", "Grade (Good, Outstanding, ...)"),
             _param("type", "Inspection type"), _param("hmi", "Led by an HMI", {"type": "string", "enum": ["true", "false"]}),
             _param("from", "Earliest start", DATE), _param("to", "Latest start", DATE),
-            _param("page", "Page number", {"type": "integer", "minimum": 1, "maximum": 10000}),
-            _param("size", "Inspections per page (setting list_page_size; at most list_max_size)",
-                   {"type": "integer", "minimum": 1}),
+            *PAGING,
         ], _json("InspectionList"), "inspections"),
         "/api/meetings": _get("Meetings", [
             _param("committee", "Committee name"), _param("date", "Meeting day", DATE),
             _param("from", "Earliest date", DATE), _param("to", "Latest date", DATE),
-            _param("document", "Source document file name"),
+            _param("document", "Source document file name"), *PAGING,
         ], _json("MeetingList"), "meetings"),
         "/api/meetings/{key}": _get("One meeting with attendance, agenda and resolutions",
                                     [_param("key", "`{committee-slug}/{date}` (the `api` link of a meeting)", required=True, where="path")],
                                     _json("MeetingDetail"), "meeting"),
         "/api/people": _get("People with roles, memberships and attendance", [
             _param("name", "Name as typed (any case, with or without title)"), _param("role", "Role (member, chair, ...)"),
+            *PAGING,
         ], _json("PersonList"), "people"),
         "/api/entity": _get("Any entity by IRI", [_param("id", "Entity IRI", IRI, required=True)], _json("Entity"), "entity"),
         "/api/graph/path": _get("Shortest path between two entities", [
@@ -171,12 +172,11 @@ def build_document(max_size: int = 100) -> dict[str, Any]:
         "/ontology": _get("The councilgraph ontology", [], {"description": "ontology.ttl", "content": {"text/turtle": {"schema": {"type": "string"}}}}, "ontology"),
     }
     schemas = dict(SCHEMAS)
-    schemas["InspectionList"] = _list_of("Inspection")
-    schemas["InspectionList"]["properties"].update(
-        page={"type": "integer", "minimum": 1}, size={"type": "integer", "minimum": 1}, next=NULLABLE_STRING)
-    schemas["InspectionList"]["required"] += ["page", "size", "next"]
-    schemas["MeetingList"] = _list_of("Meeting")
-    schemas["PersonList"] = _list_of("Person")
+    for name, item in (("InspectionList", "Inspection"), ("MeetingList", "Meeting"), ("PersonList", "Person")):
+        schemas[name] = _list_of(item)
+        schemas[name]["properties"].update(
+            page={"type": "integer", "minimum": 1}, size={"type": "integer", "minimum": 1}, next=NULLABLE_STRING)
+        schemas[name]["required"] += ["page", "size", "next"]
     return {
         "openapi": "3.1.0",
         "info": {"title": "councilgraph", "version": "0.1.0",

@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 from flask import Blueprint, Flask, Response, render_template, request, url_for
 from markupsafe import Markup, escape
 
-from web.api import ask, describe, list_paging, load_meeting, page_link, read_inspection_filters, read_search_query, run_search
+from web.api import (ask, describe, list_paging, load_meeting, page_link, read_inspection_filters, read_paging,
+                     read_search_query, run_search)
 from web.errors import ApiError
 from web.params import Params
 from web.resources import get_data_dir, get_graph, settings
@@ -89,13 +90,15 @@ def inspections_page() -> str:
 
 @bp.get("/meetings")
 def meetings_page() -> str:
-    from graph.queries import find_meetings
+    from graph.queries import meetings_page
 
     params = Params(request.args)
     committee = params.text("committee")
+    paging = read_paging(params)
     params.check()
-    results = ask(find_meetings, get_graph(), committee=committee)
-    return render_template("meetings.html", meetings=results, committee=committee)
+    total, results = ask(meetings_page, get_graph(), committee=committee, **paging)
+    return render_template("meetings.html", meetings=results, committee=committee, total=total, offset=paging["offset"],
+                           paging=list_paging(total, paging["offset"], paging["limit"]))
 
 
 @bp.get("/entity")
