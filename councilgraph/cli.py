@@ -67,6 +67,9 @@ def ingest(paths: tuple[str, ...], data: str | None, engine: str | None, force: 
         sys.exit(EXIT_FAILED_DOCUMENTS)
 
 
+WARNINGS_SHOWN = 50  # an archive's run can have thousands; --json has every one
+
+
 def _print_ingest_summary(report) -> None:
     statuses = report.by_status()
     click.echo("Documents: " + ", ".join(f"{n} {status}" for status, n in sorted(statuses.items())))
@@ -80,9 +83,11 @@ def _print_ingest_summary(report) -> None:
         click.echo("Time: " + ", ".join(f"{phase} {s:.2f}s" for phase, s in report.seconds.items()))
     warnings = report.warnings
     click.echo(f"Warnings: {len(warnings)}")
-    for w in warnings:
+    for w in warnings[:WARNINGS_SHOWN]:
         page = f" p.{w['page']}" if w.get("page") else ""
         click.echo(f"  {w['document']}{page}: {w['message']}")
+    if len(warnings) > WARNINGS_SHOWN:
+        click.echo(f"  ... and {len(warnings) - WARNINGS_SHOWN} more (`--json` lists them all)")
 
 
 @main.command()
