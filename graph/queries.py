@@ -317,15 +317,16 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
     where.append("GRAPH ?g { ?i a cg:Inspection }")
     where += _date_patterns("?i", "schema:startDate", date_from, date_to)
     post_filtered = type is not None or hmi is not None
-    paged = not post_filtered and (offset > 0 or limit is not None)
-    if paged:  # the keys of the order, so that only the page's facts are read
+    window = [{"i": iri, "graph": graph} for iri, graph in _described(store, "?i", where)]
+    # Paged, and more matches than the page: the keys of the order first, so that only the page's
+    # facts are read. (When everything fits in the page, as for most questions, that is one query less.)
+    paged = not post_filtered and (offset > 0 or (limit is not None and len(window) > limit))
+    if paged:
         where.append("OPTIONAL { ?i schema:startDate ?startOrder } OPTIONAL { ?i cg:school/rdfs:label ?schoolOrder }")
         query = ("SELECT ?i (MIN(STR(?g)) AS ?graph) (MIN(STR(?startOrder)) AS ?s) (MIN(STR(?schoolOrder)) AS ?n) WHERE { "
                  + "\n".join(where) + " } GROUP BY ?i")
         ordered = sorted(_rows(store, query), key=lambda r: (r.get("s") or "", r.get("n") or "", r["i"]))
         window = ordered[offset:None if limit is None else offset + limit]
-    else:
-        window = [{"i": iri, "graph": graph} for iri, graph in _described(store, "?i", where)]
     facts = facts_of(store, [(r["i"], r["graph"]) for r in window], _INSPECTION_FACTS)
     results = []
     for row in window:
