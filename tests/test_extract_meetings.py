@@ -188,3 +188,8 @@ def test_minutes_heading_with_the_date_first_and_a_venue_in_capitals():
     none, warnings = parse_minutes_heading("LICENSING COMMITTEE\n\nMEETING HELD ON 45TH SMARCH 2024 AT THE TOWN HALL\n",
                                            document="d", pages=None)
     assert none is None and [w.message for w in warnings] == ["unreadable date in the minutes heading"]
+
+
+def test_a_date_line_after_a_sentence_is_not_a_page_heading():
+    text = "Future meetings\nThe next meeting will be held on:\nTuesday 7 November 2023 at 6.30 pm\n"
+    assert parse_web_heading(text, document="d", pages=None) == (None, [])

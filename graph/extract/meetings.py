@@ -260,10 +260,14 @@ def parse_web_heading(text: str, *, document: str, pages: PageLookup | None, off
         committee = None
         start = ln.start
         for prev in reversed(lines[max(0, i - 3):i]):
-            if not _WEB_SKIP.match(prev.stripped) and len(prev.stripped) < 150:
+            if _WEB_SKIP.match(prev.stripped):
+                continue
+            # the nearest line names the body; a sentence leading into the date ("The next meeting
+            # will be held on:") means this is prose, not a page heading
+            if len(prev.stripped) < 150 and not prev.stripped.endswith((":", ".", ",", ";")):
                 committee = prev.stripped
                 start = prev.start
-                break
+            break
         if committee is None:
             continue
         venue = None
