@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import functools
 import re
-from urllib.parse import urlencode
 from typing import Any, Callable, get_args
+from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
 
@@ -193,6 +193,14 @@ def list_paging(total: int, offset: int, limit: int) -> dict[str, Any]:
     return {"page": page, "size": limit, "next": following}
 
 
+def paged_list(total: int, results: list[dict[str, Any]], filters: dict[str, Any],
+               label: Callable[[dict[str, Any]], str]) -> Response:
+    """A list answer: ``total``, ``page``, ``size``, ``next`` and the page's ``results``, each labelled."""
+    for item in results:
+        item.setdefault("label", label(item))
+    return jsonify({"total": total, **list_paging(total, filters["offset"], filters["limit"]), "results": results})
+
+
 @bp.get("/api/inspections")
 def inspections() -> Response:
     """Ofsted inspections filtered by inspector, school, grade, type, HMI and dates."""
@@ -200,9 +208,7 @@ def inspections() -> Response:
 
     filters = read_inspection_filters(request.args)
     total, results = ask(inspections_page, get_graph(), **filters)
-    for item in results:
-        item.setdefault("label", f"{item['school']['name']}, {item['start']}")
-    return jsonify({"total": total, **list_paging(total, filters["offset"], filters["limit"]), "results": results})
+    return paged_list(total, results, filters, lambda i: f"{i['school']['name']}, {i['start']}")
 
 
 def meeting_json(item: dict[str, Any]) -> dict[str, Any]:
@@ -232,8 +238,7 @@ def meetings() -> Response:
     params.check_range(filters["date_from"], filters["date_to"])
     params.check()
     total, found = ask(meetings_page, get_graph(), **filters)
-    results = [meeting_json(m) for m in found]
-    return jsonify({"total": total, **list_paging(total, filters["offset"], filters["limit"]), "results": results})
+    return paged_list(total, [meeting_json(m) for m in found], filters, lambda m: m["label"])
 
 
 def load_meeting(key: str) -> dict[str, Any]:
@@ -264,9 +269,7 @@ def people() -> Response:
     filters = {"name": params.text("name"), "role": params.text("role", max_chars=100), **read_paging(params)}
     params.check()
     total, results = ask(people_page, get_graph(), **filters)
-    for item in results:
-        item.setdefault("label", item.get("name", ""))
-    return jsonify({"total": total, **list_paging(total, filters["offset"], filters["limit"]), "results": results})
+    return paged_list(total, results, filters, lambda p: p.get("name", ""))
 
 
 def describe(iri: str) -> dict[str, Any]:
