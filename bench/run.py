@@ -63,6 +63,15 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def process_memory_mb(pid: int | str = "self") -> dict[str, float]:
+    """A process's resident set now (``VmRSS``) and at its peak (``VmHWM``), in MB, from /proc."""
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            out[line.split(":")[0]] = int(line.split()[1]) / 1024
+    return out
+
+
 def disk_usage(path: Path) -> dict[str, int]:
     """Bytes under path, in total and per top-level entry, each file once: snapshots are RocksDB
     checkpoints that hard-link the store's files, and counting every link made the 10k run's
@@ -145,10 +154,8 @@ def step_ingest(docs: str, data: str, engine: str, passages_out: str, progress_p
         _write_atomically(progress_file, {"parts": earlier + [part]})
 
     report = ingest_paths([docs], settings_for(Path(data), engine), batch_written=batch_written)
-    part.update(written=report.written, wall_s=time.perf_counter() - t0, phases_s=dict(report.seconds),
-                peak_rss_mb=peak_rss_mb())
+    batch_written(report)  # the whole part, with the run's last steps after its last batch
     parts = earlier + [part]
-    _write_atomically(progress_file, {"parts": parts})
     wall = sum(p["wall_s"] for p in parts)
     phases: dict[str, float] = {}
     for p in parts:
@@ -304,13 +311,10 @@ def start_server(data: Path, engine: str, port: int, log: Path, cache_mb: float 
 
 def stop_server(proc: subprocess.Popen) -> float | None:
     """Stop the server we started; returns its peak RSS (VmHWM) in MB."""
-    peak = None
     try:
-        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                peak = int(line.split()[1]) / 1024
+        peak = process_memory_mb(proc.pid).get("VmHWM")
     except OSError:
-        pass
+        peak = None
     proc.terminate()
     try:
         proc.wait(15)

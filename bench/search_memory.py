@@ -15,22 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, os.environ.get("SRC", str(Path(__file__).resolve().parents[1])))
 
-from bench.run import settings_for  # noqa: E402
+from bench.run import process_memory_mb, settings_for  # noqa: E402
 from councilgraph.data import DataDir  # noqa: E402
 from search.base import SearchQuery  # noqa: E402
 
 QUERIES = [("school improvement", {}), ('"school improvement"', {}),
            ("school", {"kind": "inspection", "date_from": "2000-01-01"}), ("budget", {}),
            ("council meeting", {"kind": "resolution"}), ("", {}), ("school", {"sort": "-date"})]
-
-
-def memory_mb() -> dict[str, int]:
-    out = {}
-    for line in open("/proc/self/status"):
-        if line.startswith(("VmRSS", "VmHWM")):
-            key, value = line.split(":")
-            out[key] = int(value.split()[0]) // 1024
-    return out
 
 
 def main(data: str) -> None:
@@ -47,7 +38,7 @@ def main(data: str) -> None:
             index.search(query)
             times.append((time.perf_counter() - t0) * 1000)
         out[f"{q!r} {filters}"] = round(statistics.median(times), 1)
-    out.update(memory_mb())
+    out.update({name: int(mb) for name, mb in process_memory_mb().items()})
     print(json.dumps(out))
 
 

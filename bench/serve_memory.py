@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.http_load import percentile, run_load  # noqa: E402
-from bench.run import SEARCHES, free_port, start_server, stop_server  # noqa: E402
+from bench.run import SEARCHES, free_port, process_memory_mb, start_server, stop_server  # noqa: E402
 
 MIX = [{"q": "school", "sort": "date"}, {"q": "school", "sort": "-date", "page": "3"}, {"q": ""},
        {"q": "", "kind": "inspection", "page": "5"}, {"q": "zzqqxx schol"}, {"q": "improvment"},
@@ -29,11 +29,7 @@ MIX = [{"q": "school", "sort": "date"}, {"q": "school", "sort": "-date", "page":
 
 
 def memory(pid: int) -> dict[str, int]:
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(("VmRSS:", "VmHWM:")):
-            out[line.split(":")[0]] = int(line.split()[1]) // 1024
-    return out
+    return {name: int(mb) for name, mb in process_memory_mb(pid).items()}
 
 
 def main() -> None:
