@@ -120,6 +120,16 @@ def _person_pattern(var: str, name: str) -> str:
     return f"{{ {var} cg:nameKey {_lit(key)} }} UNION {{ {var} cg:familyNameKey {_lit(key)} }}"
 
 
+def _check_window(offset: int, limit: int | None) -> None:
+    if offset < 0 or (limit is not None and limit < 0):
+        raise ValueError("offset and limit must not be negative")
+
+
+def _window(items: list, offset: int, limit: int | None) -> list:
+    """The page of ``items`` from ``offset``: ``limit`` of them, or all the rest when ``limit`` is None."""
+    return items[offset:None if limit is None else offset + limit]
+
+
 def _natural(text: str | None) -> tuple:
     parts = re.split(r"(\d+)", text or "")
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
@@ -301,8 +311,7 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
     """
     _check_date(date_from, "from")
     _check_date(date_to, "to")
-    if offset < 0 or (limit is not None and limit < 0):
-        raise ValueError("offset and limit must not be negative")
+    _check_window(offset, limit)
     where = []
     if inspector:
         where.append(_person_pattern("?inspector", inspector))
@@ -326,7 +335,7 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
         query = ("SELECT ?i (MIN(STR(?g)) AS ?graph) (MIN(STR(?startOrder)) AS ?s) (MIN(STR(?schoolOrder)) AS ?n) WHERE { "
                  + "\n".join(where) + " } GROUP BY ?i")
         ordered = sorted(_rows(store, query), key=lambda r: (r.get("s") or "", r.get("n") or "", r["i"]))
-        window = ordered[offset:None if limit is None else offset + limit]
+        window = _window(ordered, offset, limit)
     facts = facts_of(store, [(r["i"], r["graph"]) for r in window], _INSPECTION_FACTS)
     results = []
     for row in window:
@@ -350,7 +359,7 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
     results.sort(key=lambda r: (r["start"] or "", r["school"]["name"] or ""))
     if paged:
         return len(ordered), results
-    return len(results), results[offset:None if limit is None else offset + limit]
+    return len(results), _window(results, offset, limit)
 
 
 # --- meetings ------------------------------------------------------------------------------
@@ -368,8 +377,7 @@ def meetings_page(store: GraphStore, *, committee: str | None = None, date: str 
     Paged, the meetings are ordered by their keys first and only the page's details are read."""
     for value, name in ((date, "date"), (date_from, "from"), (date_to, "to")):
         _check_date(value, name)
-    if offset < 0 or (limit is not None and limit < 0):
-        raise ValueError("offset and limit must not be negative")
+    _check_window(offset, limit)
     where = []
     if committee:
         where.append(f"?committee cg:nameKey {_lit(committee_key(committee))} .")
@@ -377,28 +385,26 @@ def meetings_page(store: GraphStore, *, committee: str | None = None, date: str 
         where.append(f'?m schema:startDate "{date}"^^xsd:date .')
     if document:
         where.append(f"?g cg:fileName {_lit(document)} . GRAPH ?g {{ ?m a cg:Meeting }}")
-    where.append("?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date . ?committee rdfs:label ?committeeName .")
+    meeting = "?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date . ?committee rdfs:label ?committeeName ."
+    where.append(meeting)
     if date and len(date) != 10:
         where.append(f"FILTER(STRSTARTS(STR(?date), {_lit(date)}))")
     if date_from:
         where.append(f"FILTER(STR(?date) >= {_lit(date_from)})")
     if date_to:
         where.append(f"FILTER(SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
-    details = """?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date .
-        ?committee rdfs:label ?committeeName .
-        OPTIONAL { ?m cg:startTime ?time }
-        OPTIONAL { ?m schema:location ?venue }"""
+    optional = "OPTIONAL { ?m cg:startTime ?time } OPTIONAL { ?m schema:location ?venue }"
     if offset == 0 and limit is None:
-        rows = _rows(store, "SELECT * WHERE {" + "\n".join(where) + details + "}")
+        rows = _rows(store, "SELECT * WHERE {" + "\n".join([*where, optional]) + "}")
         results = [_meeting_summary(iri, group) for iri, group in _group(rows, "m").items()]
         return len(results), sorted(results, key=lambda r: (r["date"] or "", r["committee"]["name"] or ""))
     keys = _rows(store, "SELECT ?m (MIN(STR(?date)) AS ?d) (MIN(STR(?committeeName)) AS ?n) WHERE {"
                  + "\n".join(where) + "} GROUP BY ?m")
     keys.sort(key=lambda r: (r.get("d") or "", r.get("n") or "", r["m"]))
-    window = keys[offset:None if limit is None else offset + limit]
+    window = _window(keys, offset, limit)
     if not window:
         return len(keys), []
-    rows = _rows(store, f"SELECT * WHERE {{ VALUES ?m {{ {' '.join(_iri(r['m']) for r in window)} }} {details} }}")
+    rows = _rows(store, f"SELECT * WHERE {{ VALUES ?m {{ {' '.join(_iri(r['m']) for r in window)} }} {meeting} {optional} }}")
     by_meeting = _group(rows, "m")
     return len(keys), [_meeting_summary(r["m"], by_meeting[r["m"]]) for r in window if r["m"] in by_meeting]
 
@@ -505,16 +511,15 @@ def people_page(store: GraphStore, *, name: str | None = None, role: str | None 
                 limit: int | None = None) -> tuple[int, list[dict]]:
     """(how many people match, ``limit`` of them from ``offset``) by name. Without a role filter
     only the page's memberships and counts are read; a role filter needs everyone's."""
-    if offset < 0 or (limit is not None and limit < 0):
-        raise ValueError("offset and limit must not be negative")
+    _check_window(offset, limit)
     where = _person_pattern("?p", name) if name else ""
     rows = _rows(store, f"""SELECT ?p ?name WHERE {{ {where} ?p a foaf:Person ; foaf:name ?name . }}""")
     people = sorted(((p, _first(g, "name")) for p, g in _group(rows, "p").items()), key=lambda x: (x[1] or "", x[0]))
     if role:
         found = [person for start in range(0, len(people), 2000)
                  for person in _people_details(store, dict(people[start:start + 2000]), role)]
-        return len(found), found[offset:None if limit is None else offset + limit]
-    return len(people), _people_details(store, dict(people[offset:None if limit is None else offset + limit]), None)
+        return len(found), _window(found, offset, limit)
+    return len(people), _people_details(store, dict(_window(people, offset, limit)), None)
 
 
 def _people_details(store: GraphStore, people: dict[str, str | None], role: str | None) -> list[dict]:
