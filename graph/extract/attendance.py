@@ -150,9 +150,7 @@ def parse_also_present(text: str, *, meeting: MeetingRef, document: str, pages: 
     for m in _ALSO_PRESENT.finditer(text):
         if first is None and not out and _ITEM_START.search(text, 0, m.start()):
             break  # `In attendance:` inside an item's prose, not the lists at the head of the minutes
-        ends = [len(text)] + [x.start() for x in (_ITEM_START.search(text, m.end()), _ALSO_PRESENT.search(text, m.end()))
-                              if x]
-        end = min(ends)
+        _, end = _block(text, m.end())
         src = provenance(document, pages, offset + m.start(), offset + end)
         listed = _one_per_line(text[m.end():end])
         if listed is not None:
@@ -205,7 +203,7 @@ def _also_present_entries(chunk: str) -> list[tuple[str, str]]:
     if "(" in chunk:
         pairs = [(name.strip(" ,;."), bracket) for name, bracket in split_councillor_list(chunk) if name.strip(" ,;.")]
         if pairs and all(bracket for _, bracket in pairs):
-            return [(name, bracket.strip()) for name, bracket in pairs if bracket]
+            return [(name, bracket.strip()) for name, bracket in pairs]
     return split_name_org_list(chunk) or [(chunk, "")]
 
 

@@ -5,7 +5,7 @@ import re
 from typing import Iterable
 
 from graph.records import DateValue, ExtractionWarning, Meeting
-from graph.extract.segments import PageLookup, is_upper_heading, iter_lines, provenance, unreadable
+from graph.extract.segments import PageLookup, could_name_a_body, is_upper_heading, iter_lines, provenance, unreadable
 from graph.values import normalise_time, parse_date
 
 SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"}
@@ -132,7 +132,7 @@ def _committee_above(lines: list, i: int) -> tuple[str | None, int | None]:
     """The body's name in title case just above the labels (`Cabinet`, `Planning Committee`)."""
     for ln in reversed(lines[max(0, i - 3):i]):
         name = ln.stripped
-        if len(name) < 100 and not name.endswith((".", ",", ";")) and ":" not in name and not _NOT_A_COMMITTEE.match(name):
+        if could_name_a_body(name) and not _NOT_A_COMMITTEE.match(name):
             return name, ln.start
     return None, None
 

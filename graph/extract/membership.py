@@ -11,6 +11,7 @@ _TABLE_HEADER = re.compile(r"^\s*Members?\s*[\t ]+\s*Substitutes?\s*$", re.I)
 # `Membership:` / `Members:` / `Substitutes:` then councillors, one a line or as one list.
 _LIST_LABEL = re.compile(r"^[ \t]*(?P<label>Membership|Members|Committee\s+Members|Substitutes?|Substitute\s+Members)"
                          r"[ \t]*:[ \t]*(?P<rest>.*)$", re.I)
+_LIST_COUNCILLORS = re.compile(r"\b(?:County\s+)?(?:Councillors?|Cllrs?\.?)\s+")
 _OFFICER = re.compile(r"^\s*COMMITTEE\s+OFFICER\s*:\s*(.+?)\s*$", re.I)
 _END_OF_MEMBERS = re.compile(r"^\s*(?:COMMITTEE\s+OFFICER|AGENDA\b|If you have)", re.I)
 _COUNCILLOR_SPLIT = re.compile(r"(?=\b(?:Councillor|Cllr\.?|County Councillor)\s)")
@@ -200,7 +201,7 @@ def parse_membership_lists(lines: list[Line], *, committee: str, document: str, 
             end = nxt.end
         src = provenance(document, pages, ln.start, end)
         flat = one_line(" ".join(parts))
-        for group in split_outside_brackets(flat, re.compile(r"\b(?:County\s+)?(?:Councillors?|Cllrs?\.?)\s+")):
+        for group in split_outside_brackets(flat, _LIST_COUNCILLORS):
             for name, bracket in split_councillor_list(group.strip(" ,;.")):
                 name = name.strip(" ,;.")
                 if not name or not name[0].isupper():

@@ -41,15 +41,16 @@ def blank_web_furniture(text: str) -> str:
 
 
 _HEADING = re.compile(r"^[ \t]*(\d{1,3})([a-z]?)\.?[ \t]+(\S.*?)[ \t]*$")
+# after a marker: a bracketed qualifier (`(unanimously)`) and the marker's own punctuation
+_MARKER_TAIL = r"(?:[ \t]*\((?P<qualifier>[^()\n]{1,40})\))?[ \t]*(?P<punct>[:–—-][ \t]*)?"
 _MARKER = re.compile(
     r"^[ \t]*[-•]?[ \t]*(?P<marker>RESOLVED|Resolved|RESOLVED UNANIMOUSLY|AGREED|Agreed|Decision Made|Decision|"
-    r"DECISION(?: MADE)?)\b(?:[ \t]*\((?P<qualifier>[^()\n]{1,40})\))?[ \t]*(?P<punct>[:–—-][ \t]*)?",
+    r"DECISION(?: MADE)?)\b" + _MARKER_TAIL,
     re.M,
 )
 # `It was RESOLVED that ...`, `and it was unanimously resolved:` (not `it was not agreed`).
 _IT_WAS = re.compile(
-    r"^[ \t]*(?:[-•][ \t]*)?(?:and\s+)?it\s+was\s+(?:(?!not\b)[a-z]+\s+)?(?P<marker>resolved|agreed)\b"
-    r"(?:[ \t]*\((?P<qualifier>[^()\n]{1,40})\))?[ \t]*(?P<punct>[:–—-][ \t]*)?",
+    r"^[ \t]*(?:[-•][ \t]*)?(?:and\s+)?it\s+was\s+(?:(?!not\b)[a-z]+\s+)?(?P<marker>resolved|agreed)\b" + _MARKER_TAIL,
     re.M | re.I,
 )
 # (a `Reasons for the decision:` label is not blanked: split_reasons keeps what follows it apart)

@@ -129,9 +129,14 @@ def _line_above(text: str, pos: int) -> int:
     before = text[window:pos].rstrip()
     line_start = before.rfind("\n") + 1
     line = before[line_start:].strip()
-    if line and len(line) < 100 and not line.endswith((".", ",", ";")) and ":" not in line:
+    if line and could_name_a_body(line):
         return window + line_start
     return pos
+
+
+def could_name_a_body(line: str) -> bool:
+    """A short line that is no sentence and no label (`Cabinet`, `Planning Committee`)."""
+    return len(line) < 100 and not line.endswith((".", ",", ";")) and ":" not in line
 
 
 def _report_body_end(text: str, start: int, limit: int) -> int:
