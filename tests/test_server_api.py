@@ -198,3 +198,14 @@ def test_meetings_and_people_come_in_pages_too(client, path):
         url = body["next"]
     assert seen == whole["results"]
     assert client.get(f"{path}?size=0").status_code == 400
+
+
+@pytest.mark.parametrize("path, noun", [("/inspections", "inspections"), ("/meetings", "meetings")])
+def test_list_pages_say_which_items_they_show_and_link_the_next(client, path, noun):
+    total = client.get(f"/api{path}").get_json()["total"]
+    first = client.get(f"{path}?size=2").get_data(as_text=True)
+    assert f"{total} {noun}; 1–2 shown." in first and 'rel="next"' in first
+    second = client.get(f"{path}?size=2&page=2").get_data(as_text=True)
+    assert f"{total} {noun}; 3–4 shown." in second
+    whole = client.get(path).get_data(as_text=True)
+    assert f"{total} {noun}." in whole and 'rel="next"' not in whole

@@ -80,25 +80,25 @@ def home() -> str:
 
 @bp.get("/inspections")
 def inspections_page() -> str:
-    from graph.queries import inspections_page
+    from graph import queries
 
     filters = read_inspection_filters(request.args)
-    total, results = ask(inspections_page, get_graph(), **filters)
+    total, results = ask(queries.inspections_page, get_graph(), **filters)
     return render_template("inspections.html", inspections=results, filters=request.args, total=total,
-                           paging=list_paging(total, filters["offset"], filters["limit"]), offset=filters["offset"])
+                           paging=list_paging(total, filters["offset"], filters["limit"]))
 
 
 @bp.get("/meetings")
 def meetings_page() -> str:
-    from graph.queries import meetings_page
+    from graph import queries
 
     params = Params(request.args)
     committee = params.text("committee")
-    paging = read_paging(params)
+    window = read_paging(params)
     params.check()
-    total, results = ask(meetings_page, get_graph(), committee=committee, **paging)
-    return render_template("meetings.html", meetings=results, committee=committee, total=total, offset=paging["offset"],
-                           paging=list_paging(total, paging["offset"], paging["limit"]))
+    total, results = ask(queries.meetings_page, get_graph(), committee=committee, **window)
+    return render_template("meetings.html", meetings=results, committee=committee, total=total,
+                           paging=list_paging(total, window["offset"], window["limit"]))
 
 
 @bp.get("/entity")
