@@ -201,34 +201,50 @@ def indexed_passages(path: Path, engine: str) -> Iterator[dict[str, str]]:
         yield {"key": doc.get_first("key"), "title": doc.get_first("title") or "", "text": doc.get_first("text") or ""}
 
 
-def _read_passages(path: str) -> list[dict[str, str]]:
+def _iter_passages(path: str) -> Iterator[dict[str, str]]:
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh]
+        for line in fh:
+            yield json.loads(line)
+
+
+def _index_raw(passages: str, add: Callable[[dict[str, str]], None], finish: Callable[[], None]) -> tuple[int, float]:
+    """Feed every passage to ``add`` then call ``finish``; the seconds spent in those two only.
+
+    Passages are streamed (at 100,000 documents the file holds 6.9M of them, and a list of
+    them took more memory than the machine has room for beside the store) and their JSON
+    decoding stays out of the timing, as it is not the engine's work."""
+    rows, seconds = 0, 0.0
+    for row in _iter_passages(passages):
+        t0 = time.perf_counter()
+        add(row)
+        seconds += time.perf_counter() - t0
+        rows += 1
+    t0 = time.perf_counter()
+    finish()
+    return rows, seconds + time.perf_counter() - t0
 
 
 def step_raw_whoosh(passages: str, target: str) -> dict[str, Any]:
     from whoosh import index as windex
     from whoosh.fields import ID, TEXT, Schema
 
-    rows = _read_passages(passages)
     shutil.rmtree(target, ignore_errors=True)
     Path(target).mkdir(parents=True)
     t0 = time.perf_counter()
     ix = windex.create_in(target, Schema(key=ID(stored=True, unique=True), title=TEXT(stored=True),
                                          body=TEXT(stored=True)))
     writer = ix.writer()
-    for row in rows:
-        writer.add_document(key=row["key"], title=row["title"], body=row["text"])
-    writer.commit()
-    seconds = time.perf_counter() - t0
-    return {"passages": len(rows), "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
+    opened = time.perf_counter() - t0
+    rows, seconds = _index_raw(
+        passages, lambda row: writer.add_document(key=row["key"], title=row["title"], body=row["text"]),
+        writer.commit)
+    return {"passages": rows, "seconds": opened + seconds, "peak_rss_mb": peak_rss_mb(),
             "disk": disk_usage(Path(target))["total"]}
 
 
 def step_raw_tantivy(passages: str, target: str) -> dict[str, Any]:
     import tantivy
 
-    rows = _read_passages(passages)
     shutil.rmtree(target, ignore_errors=True)
     Path(target).mkdir(parents=True)
     t0 = time.perf_counter()
@@ -238,12 +254,16 @@ def step_raw_tantivy(passages: str, target: str) -> dict[str, Any]:
     builder.add_text_field("body", stored=True)
     index = tantivy.Index(builder.build(), path=target)
     writer = index.writer()
-    for row in rows:
-        writer.add_document(tantivy.Document(key=row["key"], title=row["title"], body=row["text"]))
-    writer.commit()
-    writer.wait_merging_threads()
-    seconds = time.perf_counter() - t0
-    return {"passages": len(rows), "seconds": seconds, "peak_rss_mb": peak_rss_mb(),
+    opened = time.perf_counter() - t0
+
+    def finish() -> None:
+        writer.commit()
+        writer.wait_merging_threads()
+
+    rows, seconds = _index_raw(
+        passages, lambda row: writer.add_document(tantivy.Document(key=row["key"], title=row["title"], body=row["text"])),
+        finish)
+    return {"passages": rows, "seconds": opened + seconds, "peak_rss_mb": peak_rss_mb(),
             "disk": disk_usage(Path(target))["total"]}
 
 

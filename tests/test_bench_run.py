@@ -71,3 +71,23 @@ def test_query_targets_by_aggregates_agree_with_the_full_lists(corpus_data_dir):
     assert targets["inspections"] == len(inspections) and targets["meetings"] == len(meetings)
     assert targets["school"] == inspections[0]["school"]["id"]
     assert targets["meeting"] == meeting_key(meetings[len(meetings) // 2]["id"])
+
+
+def test_the_raw_baselines_index_every_passage_streamed_from_the_file(tmp_path):
+    import tantivy
+    from whoosh import index as windex
+
+    from bench.run import step_raw_tantivy, step_raw_whoosh
+
+    passages = tmp_path / "passages.jsonl"
+    rows = [{"key": f"p{i}", "title": f"Item {i}", "text": f"resolved that the school meals report {i} be noted"}
+            for i in range(50)]
+    passages.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    tv = step_raw_tantivy(str(passages), str(tmp_path / "tv"))
+    wh = step_raw_whoosh(str(passages), str(tmp_path / "wh"))
+    assert tv["passages"] == wh["passages"] == 50
+    assert tv["seconds"] > 0 and wh["seconds"] > 0 and tv["disk"] > 0 and wh["disk"] > 0
+    index = tantivy.Index.open(str(tmp_path / "tv"))
+    index.reload()
+    assert index.searcher().num_docs == 50
+    assert windex.open_dir(str(tmp_path / "wh")).doc_count() == 50
