@@ -351,25 +351,29 @@ def pick_targets(data: Path, engine: str) -> dict[str, Any]:
     that is a million inspections read fact by fact before the first request)."""
     from councilgraph.data import DataDir
     from graph.iris import meeting_key
-    from graph.queries import _rows
+    from graph.queries import _iri, _rows, meetings_page
 
     store = DataDir(settings_for(data, engine)).open_graph()
     try:
-        busiest = _rows(store, """SELECT ?name (COUNT(DISTINCT ?i) AS ?n) WHERE {
-            ?i a cg:Inspection ; prov:qualifiedAssociation ?a . ?a prov:agent ?p ; prov:hadRole cg:LeadInspector .
-            ?p foaf:name ?name } GROUP BY ?name ORDER BY DESC(?n) ?name LIMIT 1""")
+        # Counted over the lead associations alone: joined with the inspections and names it
+        # took 7.8 s at 10,000 documents, this 2.9; the first school by date took 24 s (an ORDER BY
+        # over every inspection), so the school is the busiest inspector's first by IRI.
+        busiest = _rows(store, """SELECT ?p (COUNT(?a) AS ?n) WHERE {
+            ?a prov:hadRole cg:LeadInspector ; prov:agent ?p } GROUP BY ?p ORDER BY DESC(?n) ?p LIMIT 1""")
         inspections = _rows(store, "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a cg:Inspection }")[0]["n"]
-        first = _rows(store, """SELECT ?school WHERE { ?i a cg:Inspection ; cg:school ?school ; schema:startDate ?d .
-            ?school rdfs:label ?name } ORDER BY ?d ?name LIMIT 1""")
-        meeting_rows = "?m a cg:Meeting ; schema:organizer ?c ; schema:startDate ?date . ?c rdfs:label ?cn"
-        meetings = _rows(store, f"SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{ {meeting_rows} }}")[0]["n"]
-        middle = _rows(store, f"""SELECT ?m WHERE {{ {{ SELECT ?m (MIN(STR(?date)) AS ?d) (MIN(?cn) AS ?name)
-            WHERE {{ {meeting_rows} }} GROUP BY ?m }} }} ORDER BY ?d ?name ?m OFFSET {int(meetings) // 2} LIMIT 1""")
+        first, name = [], []
+        if busiest:
+            lead = _iri(busiest[0]["p"])
+            name = _rows(store, f"SELECT (MIN(STR(?name)) AS ?name) WHERE {{ {lead} foaf:name ?name }}")
+            first = _rows(store, f"""SELECT ?school WHERE {{ ?a prov:agent {lead} ; prov:hadRole cg:LeadInspector .
+                ?i prov:qualifiedAssociation ?a ; cg:school ?school }} ORDER BY STR(?school) LIMIT 1""")
+        meetings, _ = meetings_page(store, limit=0)
+        middle = [m["id"] for m in meetings_page(store, offset=meetings // 2, limit=1)[1]]
     finally:
         store.close()
-    inspector = busiest[0]["name"] if busiest else "Smith"
+    inspector = name[0]["name"] if name and name[0].get("name") else "Smith"
     return {"inspector": inspector, "inspector_inspections": int(busiest[0]["n"]) if busiest else 0,
-            "school": first[0]["school"] if first else None, "meeting": meeting_key(middle[0]["m"]) if middle else None,
+            "school": first[0]["school"] if first else None, "meeting": meeting_key(middle[0]) if middle else None,
             "inspections": int(inspections), "meetings": int(meetings)}
 
 

@@ -370,43 +370,62 @@ def find_meetings(store: GraphStore, *, committee: str | None = None, date: str 
                          document=document)[1]
 
 
+_MEETING = "?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date . ?committee rdfs:label ?committeeName ."
+_MEETING_OPTIONAL = "OPTIONAL { ?m cg:startTime ?time } OPTIONAL { ?m schema:location ?venue }"
+# A meeting IRI as minted here holds the meeting's order: committee slug and date.
+_MEETING_IRI = re.compile(r"/id/meeting/([a-z0-9-]+)/(\d{4}-\d{2}-\d{2})$")
+
+
 def meetings_page(store: GraphStore, *, committee: str | None = None, date: str | None = None,
                   date_from: str | None = None, date_to: str | None = None, document: str | None = None,
                   offset: int = 0, limit: int | None = None) -> tuple[int, list[dict]]:
-    """(how many meetings match, ``limit`` of them from ``offset``), oldest first, then by committee.
-    Paged, the meetings are ordered by their keys first and only the page's details are read."""
+    """(how many meetings match, ``limit`` of them from ``offset``), oldest first, then by the
+    committee's key (the last part of its IRI). Only the page's details are read."""
     for value, name in ((date, "date"), (date_from, "from"), (date_to, "to")):
         _check_date(value, name)
     _check_window(offset, limit)
-    where = []
+    selecting = []  # the patterns that pick few meetings out of many
     if committee:
-        where.append(f"?committee cg:nameKey {_lit(committee_key(committee))} .")
+        selecting.append(f"?committee cg:nameKey {_lit(committee_key(committee))} .")
     if date and len(date) == 10:
-        where.append(f'?m schema:startDate "{date}"^^xsd:date .')
+        selecting.append(f'?m schema:startDate "{date}"^^xsd:date .')
     if document:
-        where.append(f"?g cg:fileName {_lit(document)} . GRAPH ?g {{ ?m a cg:Meeting }}")
-    meeting = "?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date . ?committee rdfs:label ?committeeName ."
-    where.append(meeting)
+        selecting.append(f"?g cg:fileName {_lit(document)} . GRAPH ?g {{ ?m a cg:Meeting }}")
+    where = [*selecting, _MEETING]
     if date and len(date) != 10:
         where.append(f"FILTER(STRSTARTS(STR(?date), {_lit(date)}))")
     if date_from:
         where.append(f"FILTER(STR(?date) >= {_lit(date_from)})")
     if date_to:
         where.append(f"FILTER(SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
-    optional = "OPTIONAL { ?m cg:startTime ?time } OPTIONAL { ?m schema:location ?venue }"
-    if offset == 0 and limit is None:
-        rows = _rows(store, "SELECT * WHERE {" + "\n".join([*where, optional]) + "}")
-        results = [_meeting_summary(iri, group) for iri, group in _group(rows, "m").items()]
-        return len(results), sorted(results, key=lambda r: (r["date"] or "", r["committee"]["name"] or ""))
-    keys = _rows(store, "SELECT ?m (MIN(STR(?date)) AS ?d) (MIN(STR(?committeeName)) AS ?n) WHERE {"
-                 + "\n".join(where) + "} GROUP BY ?m")
-    keys.sort(key=lambda r: (r.get("d") or "", r.get("n") or "", r["m"]))
-    window = _window(keys, offset, limit)
+    order = _meeting_order(store, where if selecting else None, date, date_from, date_to)
+    window = _window(order, offset, limit)
     if not window:
-        return len(keys), []
-    rows = _rows(store, f"SELECT * WHERE {{ VALUES ?m {{ {' '.join(_iri(r['m']) for r in window)} }} {meeting} {optional} }}")
+        return len(order), []
+    rows = _rows(store, f"SELECT * WHERE {{ VALUES ?m {{ {' '.join(_iri(m) for m in window)} }} {_MEETING} {_MEETING_OPTIONAL} }}")
     by_meeting = _group(rows, "m")
-    return len(keys), [_meeting_summary(r["m"], by_meeting[r["m"]]) for r in window if r["m"] in by_meeting]
+    return len(order), [_meeting_summary(m, by_meeting[m]) for m in window if m in by_meeting]
+
+
+def _meeting_order(store: GraphStore, where: list[str] | None, date: str | None, date_from: str | None,
+                   date_to: str | None) -> list[str]:
+    """The IRIs of the meetings matching ``where`` (every meeting if None) and the date filters,
+    in order, taken from the IRIs themselves (a meeting's REST key is part of its IRI already).
+
+    Listing every meeting then costs one scan of the type index. Reading each meeting's date
+    and committee name instead made the unfiltered list take 7 s at 10,000 documents (the
+    lookups, one per fact and meeting), and at 100,000 the store no longer fits in memory."""
+    query = "SELECT ?m WHERE { ?m a cg:Meeting }" if where is None else "SELECT DISTINCT ?m WHERE {" + "\n".join(where) + "}"
+    keys = {}
+    for row in _rows(store, query):
+        match = _MEETING_IRI.search(row["m"])
+        if match is None:
+            raise ValueError(f"not a meeting IRI: {row['m']}")
+        day = match.group(2)
+        if ((not date or day.startswith(date)) and (not date_from or day >= date_from)
+                and (not date_to or day[:len(date_to)] <= date_to)):
+            keys[row["m"]] = (day, match.group(1))
+    return sorted(keys, key=lambda iri: (*keys[iri], iri))
 
 
 def _meeting_summary(iri: str, group: list[dict[str, Any]]) -> dict:
@@ -430,9 +449,7 @@ def meeting_detail(store: GraphStore, key: str, *, base_iri: str | None = None) 
     if not match:
         return None
     date = match.group(2)
-    summary = """?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date .
-        ?committee rdfs:label ?committeeName .
-        OPTIONAL { ?m cg:startTime ?time } OPTIONAL { ?m schema:location ?venue }"""
+    summary = f"{_MEETING} {_MEETING_OPTIONAL}"
     rows = []
     if base_iri:
         rows = _rows(store, f"SELECT * WHERE {{ VALUES ?m {{ {_iri(Minter(base_iri).iri('meeting', *key.split('/')))} }} "

@@ -185,3 +185,16 @@ def test_fact_paths_read_by_one_query_give_every_value_and_only_the_records_grap
     assert Q.facts_of(store, described, facts) == expected
     assert Q.facts_of(_SparqlOnly(store), described, facts) == expected
     assert Q.facts_of(store, described, facts, batch=1) == expected
+
+
+def test_meetings_are_listed_by_date_then_committee_and_paged_in_that_order(corpus):
+    meetings = Q.find_meetings(corpus)
+    assert len(meetings) > 3
+    by_facts = sorted(meetings, key=lambda m: (m["date"], m["committee"]["id"].rsplit("/", 1)[-1], m["id"]))
+    assert meetings == by_facts
+    total, page = Q.meetings_page(corpus, offset=1, limit=2)
+    assert total == len(meetings) and page == meetings[1:3]
+    year = meetings[-1]["date"][:4]
+    assert Q.find_meetings(corpus, date=year) == [m for m in meetings if m["date"].startswith(year)]
+    assert Q.find_meetings(corpus, date_from=year) == [m for m in meetings if m["date"] >= year]
+    assert Q.find_meetings(corpus, date_to=year) == [m for m in meetings if m["date"][:4] <= year]

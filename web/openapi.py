@@ -134,7 +134,7 @@ def build_document(max_size: int = 100) -> dict[str, Any]:
             _param("from", "Earliest start", DATE), _param("to", "Latest start", DATE),
             *PAGING,
         ], _json("InspectionList"), "inspections"),
-        "/api/meetings": _get("Meetings", [
+        "/api/meetings": _get("Meetings, oldest first, then by committee key (the meeting key's first part)", [
             _param("committee", "Committee name"), _param("date", "Meeting day", DATE),
             _param("from", "Earliest date", DATE), _param("to", "Latest date", DATE),
             _param("document", "Source document file name"), *PAGING,
