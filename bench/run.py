@@ -638,7 +638,8 @@ def render(results: dict[str, Any]) -> str:
             raw = size.get("raw_index") or r.get("raw_index") or {}
             raw_s = " / ".join(f"{raw[e]['seconds']:.2f}" if e in raw else "–" for e in ("whoosh", "tantivy"))
             same = raw.get(engine, {}).get("seconds")
-            ox = size.get("raw_oxigraph") or r.get("raw_oxigraph") or {"seconds": float("nan"), "quads": 0}
+            ox = size.get("raw_oxigraph") or r.get("raw_oxigraph")
+            bulk = f"{ox['seconds']:.2f} ({ox['quads']:,} quads)" if ox else "skipped"
             # Runs before the store phase was timed on its own counted it in "graph".
             store_s = (ph["store"] if "store" in ph else ph.get("graph", 0)) + ph.get("snapshot", 0)
             lines.append(
@@ -646,7 +647,7 @@ def render(results: dict[str, Any]) -> str:
                 f"{ph.get('extract', 0):.1f} | {ph.get('graph', 0) if 'store' in ph else float('nan'):.1f} | {store_s:.1f} | "
                 f"{ph.get('index', 0):.1f} | {ing['triples']:,} | "
                 f"{ing['passages']:,} | {ing['disk']['total'] / 1e6:.0f} | {ing['peak_rss_mb']:.0f} | {raw_s} | "
-                f"{_ratio(ing['wall_s'], same)} | {_ratio(ph.get('index'), same)} | {ox['seconds']:.2f} ({ox['quads']:,} quads) | {_ratio(store_s, ox['seconds'])} |")
+                f"{_ratio(ing['wall_s'], same)} | {_ratio(ph.get('index'), same)} | {bulk} | {_ratio(store_s, ox['seconds'] if ox else None)} |")
     for size in results["sizes"]:
         for engine, r in size["engines"].items():
             parts = r.get("ingest", {}).get("parts")
