@@ -14,7 +14,9 @@ for it (Fuseki needs ``tdb2:unionDefaultGraph``; Virtuoso and GraphDB do it by d
 from __future__ import annotations
 
 import io
+import threading
 from pathlib import Path
+from typing import Any, Callable
 
 import pyoxigraph
 from rdflib import Dataset, Graph, URIRef
@@ -67,6 +69,8 @@ class GraphStore:
         self._graph_store_endpoint = graph_store_endpoint
         self.read_only = read_only
         self._merged: bool | None = None if ox is not None else False
+        self._derived: dict[str, Any] = {}
+        self._derived_lock = threading.Lock()
         if dataset is not None:
             for prefix, iri in PREFIXES.items():
                 dataset.bind(prefix, iri)
@@ -209,6 +213,17 @@ class GraphStore:
             raise StoreError("the store is open read-only")
 
     # --- reading --------------------------------------------------------------------
+    def derived(self, name: str, compute: Callable[[], Any]) -> Any:
+        """``compute()``, kept for the store's life when its data cannot change (an embedded
+        read-only snapshot, as the server opens per data generation); recomputed each time
+        for a store that can be written, here or, remote, by others."""
+        if not (self.read_only and self._ox is not None):
+            return compute()
+        with self._derived_lock:  # requests arriving together compute it once
+            if name not in self._derived:
+                self._derived[name] = compute()
+            return self._derived[name]
+
     def graph_names(self) -> set[str]:
         """IRIs of the named graphs (one per document)."""
         if self._ox is not None:

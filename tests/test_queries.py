@@ -198,3 +198,24 @@ def test_meetings_are_listed_by_date_then_committee_and_paged_in_that_order(corp
     assert Q.find_meetings(corpus, date=year) == [m for m in meetings if m["date"].startswith(year)]
     assert Q.find_meetings(corpus, date_from=year) == [m for m in meetings if m["date"] >= year]
     assert Q.find_meetings(corpus, date_to=year) == [m for m in meetings if m["date"][:4] <= year]
+
+
+def test_a_read_only_snapshot_lists_meetings_as_a_writable_store_does(corpus, tmp_path):
+    from graph.store import GraphStore
+
+    written = load(list(corpus_extractions()), GraphStore.open(tmp_path / "store"))[0]
+    written.ensure_merged()
+    written.close()
+    snapshot = GraphStore.open(tmp_path / "store", read_only=True)
+    try:
+        dates = sorted({m["date"] for m in Q.find_meetings(corpus)})
+        year, month = dates[0][:4], dates[-1][:7]
+        for filters in ({}, {"date": year}, {"date": month}, {"date": dates[-1]}, {"date_from": dates[1]},
+                        {"date_to": year}, {"date_from": year, "date_to": month}, {"date_from": "2999"}):
+            for window in ({}, {"offset": 1, "limit": 2}):
+                assert Q.meetings_page(snapshot, **filters, **window) == Q.meetings_page(corpus, **filters, **window), filters
+        # Kept for the snapshot's life; a writable store computes it each time.
+        assert snapshot.derived("meetings-in-order", list) is snapshot.derived("meetings-in-order", list)
+        assert corpus.derived("x", list) is not corpus.derived("x", list)
+    finally:
+        snapshot.close()
