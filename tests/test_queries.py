@@ -214,8 +214,27 @@ def test_a_read_only_snapshot_lists_meetings_as_a_writable_store_does(corpus, tm
                         {"date_to": year}, {"date_from": year, "date_to": month}, {"date_from": "2999"}):
             for window in ({}, {"offset": 1, "limit": 2}):
                 assert Q.meetings_page(snapshot, **filters, **window) == Q.meetings_page(corpus, **filters, **window), filters
+        starts = sorted({i["start"] for i in Q.find_inspections(corpus)})
+        for filters in ({}, {"date_from": starts[1]}, {"date_to": starts[-2][:7]}, {"grade": "good"},
+                        {"date_from": starts[0][:4], "date_to": starts[-1][:4], "hmi": False}):
+            for window in ({}, {"offset": 1, "limit": 2}):
+                assert Q.inspections_page(snapshot, **filters, **window) == Q.inspections_page(corpus, **filters, **window), filters
         # Kept for the snapshot's life; a writable store computes it each time.
         assert snapshot.derived("meetings-in-order", list) is snapshot.derived("meetings-in-order", list)
         assert corpus.derived("x", list) is not corpus.derived("x", list)
     finally:
         snapshot.close()
+
+
+def test_inspections_are_listed_oldest_first_and_paged_in_that_order(corpus):
+    everything = Q.find_inspections(corpus)
+    assert len(everything) > 5
+    assert [i["start"] for i in everything] == sorted(i["start"] for i in everything)
+    pages = [Q.inspections_page(corpus, offset=o, limit=3) for o in range(0, len(everything), 3)]
+    assert all(total == len(everything) for total, _ in pages)
+    assert [i for _, page in pages for i in page] == everything
+    middle = everything[len(everything) // 2]["start"]
+    assert Q.find_inspections(corpus, date_from=middle) == [i for i in everything if i["start"] >= middle]
+    assert Q.find_inspections(corpus, date_to=middle[:7]) == [i for i in everything if i["start"][:7] <= middle[:7]]
+    assert Q.inspections_page(corpus, hmi=False, offset=1, limit=2)[1] == [
+        i for i in everything if not i["inspector"]["hmi"]][1:3]
