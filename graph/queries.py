@@ -328,15 +328,15 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
         where.append(f"?i cg:grade <{concept}> .")
     post_filtered = type is not None or hmi is not None
     if where:
-        where.append("GRAPH ?g { ?i a cg:Inspection }")
-        where += _date_patterns("?i", "schema:startDate", date_from, date_to)
-        described = sorted(_described(store, "?i", where), key=lambda pair: (*_inspection_order_key(pair[0]), pair[0]))
-        total = len(described)
-        chosen = described if post_filtered else _window(described, offset, limit)
+        # The matches' IRIs only: which graph holds each is looked up for the page alone (for
+        # every match it took most of a minute at 100,000 documents for a grade's 194,000).
+        where += ["?i a cg:Inspection .", *_date_patterns("?i", "schema:startDate", date_from, date_to)]
+        matches = [row["i"] for row in _rows(store, "SELECT DISTINCT ?i WHERE {" + "\n".join(where) + "}")]
+        ordered = sorted(matches, key=lambda iri: (*_inspection_order_key(iri), iri))
     else:
         ordered = _within_dates(_inspections_in_order(store), date_from, date_to)
-        total = len(ordered)
-        chosen = _graph_of(store, "?i", ordered if post_filtered else _window(ordered, offset, limit), "cg:Inspection")
+    total = len(ordered)
+    chosen = _graph_of(store, "?i", ordered if post_filtered else _window(ordered, offset, limit), "cg:Inspection")
     facts = facts_of(store, chosen, _INSPECTION_FACTS)
     results = []
     for iri, _ in chosen:
