@@ -331,10 +331,10 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
         # The matches' IRIs only: which graph holds each is looked up for the page alone (for
         # every match it took most of a minute at 100,000 documents for a grade's 194,000).
         where += ["?i a cg:Inspection .", *_date_patterns("?i", "schema:startDate", date_from, date_to)]
-        matches = [row["i"] for row in _rows(store, "SELECT DISTINCT ?i WHERE {" + "\n".join(where) + "}")]
-        ordered = sorted(matches, key=lambda iri: (*_inspection_order_key(iri), iri))
+        matches = _rows(store, "SELECT DISTINCT ?i WHERE {" + "\n".join(where) + "}")
+        ordered = _in_order(_INSPECTION_IRI, (row["i"] for row in matches))
     else:
-        ordered = _within_dates(_inspections_in_order(store), date_from, date_to)
+        ordered = _within_dates(_kept_order(store, "cg:Inspection", _INSPECTION_IRI), date_from, date_to)
     total = len(ordered)
     chosen = _graph_of(store, "?i", ordered if post_filtered else _window(ordered, offset, limit), "cg:Inspection")
     facts = facts_of(store, chosen, _INSPECTION_FACTS)
@@ -361,26 +361,37 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
     return total, results
 
 
-# An inspection IRI as minted here holds its order: school slug and start date.
+# An inspection's or a meeting's IRI, as minted here, holds its order: (the school's or the
+# committee's slug, then the start date). The REST key of a meeting is that part of its IRI.
 _INSPECTION_IRI = re.compile(r"/id/inspection/([a-z0-9-]+)/(\d{4}(?:-\d{2}){0,2})$")
+_MEETING_IRI = re.compile(r"/id/meeting/([a-z0-9-]+)/(\d{4}-\d{2}-\d{2})$")
 
 
-def _inspection_order_key(iri: str) -> tuple[str, str]:
-    """(start date, school slug) of an inspection IRI as minted here; IRIs minted elsewhere
-    (a remote store's own data) come first, by IRI."""
-    match = _INSPECTION_IRI.search(iri)
-    return (match.group(2), match.group(1)) if match else ("", "")
+def _order_key(pattern: re.Pattern, iri: str) -> tuple[str, str, str]:
+    """(date, slug, IRI) from an IRI of ``pattern``; IRIs minted elsewhere (a remote store's
+    own data) come first, by IRI."""
+    match = pattern.search(iri)
+    return (match.group(2), match.group(1), iri) if match else ("", "", iri)
 
 
-def _inspections_in_order(store: GraphStore) -> tuple[list[str], list[str]]:
-    """Every inspection's start date and IRI in order, kept for the life of a read-only snapshot.
-    At 100,000 documents (1.1 million inspections) the unfiltered list took 552 s a page before."""
+def _in_order(pattern: re.Pattern, iris: Iterable[str]) -> list[str]:
+    """The IRIs in the order of `_order_key`."""
+    return sorted(iris, key=lambda iri: _order_key(pattern, iri))
+
+
+def _kept_order(store: GraphStore, kind: str, pattern: re.Pattern) -> tuple[list[str], list[str]]:
+    """Every ``kind`` record's date and IRI in order: one scan of the type index, the order taken
+    from the IRIs, kept for the life of a read-only snapshot (`GraphStore.derived`).
+
+    Reading each record's date and name instead made the unfiltered lists take 7 s (meetings)
+    and 25 s (inspections) a page at 10,000 documents, 93 s and 552 s at 100,000; there the scan
+    alone (329,000 meetings, 1.1 million inspections) takes seconds, decoding each IRI from a
+    store that no longer fits in memory: hence kept (about 45 MB for the meetings there)."""
     def compute() -> tuple[list[str], list[str]]:
-        keyed = sorted((*_inspection_order_key(row["i"]), row["i"])
-                       for row in _rows(store, "SELECT ?i WHERE { ?i a cg:Inspection }"))
-        one_per_day: dict[str, str] = {}  # each date string once, not once per inspection
+        keyed = sorted(_order_key(pattern, row["s"]) for row in _rows(store, f"SELECT ?s WHERE {{ ?s a {kind} }}"))
+        one_per_day: dict[str, str] = {}  # each date string once, not once per record
         return [one_per_day.setdefault(day, day) for day, _, _ in keyed], [iri for _, _, iri in keyed]
-    return store.derived("inspections-in-order", compute)
+    return store.derived(f"order of {kind}", compute)
 
 
 def _within_dates(ordered: tuple[list[str], list[str]], date_from: str | None, date_to: str | None,
@@ -415,8 +426,6 @@ def find_meetings(store: GraphStore, *, committee: str | None = None, date: str 
 
 _MEETING = "?m a cg:Meeting ; schema:organizer ?committee ; schema:startDate ?date . ?committee rdfs:label ?committeeName ."
 _MEETING_OPTIONAL = "OPTIONAL { ?m cg:startTime ?time } OPTIONAL { ?m schema:location ?venue }"
-# A meeting IRI as minted here holds the meeting's order: committee slug and date.
-_MEETING_IRI = re.compile(r"/id/meeting/([a-z0-9-]+)/(\d{4}-\d{2}-\d{2})$")
 
 
 def meetings_page(store: GraphStore, *, committee: str | None = None, date: str | None = None,
@@ -437,55 +446,18 @@ def meetings_page(store: GraphStore, *, committee: str | None = None, date: str 
     where = [*selecting, _MEETING]
     if date and len(date) != 10:
         where.append(f"FILTER(STRSTARTS(STR(?date), {_lit(date)}))")
-    if date_from:
-        where.append(f"FILTER(STR(?date) >= {_lit(date_from)})")
-    if date_to:
-        where.append(f"FILTER(SUBSTR(STR(?date), 1, {len(date_to)}) <= {_lit(date_to)})")
-    order = _meeting_order(store, where if selecting else None, date, date_from, date_to)
+    where += _date_patterns("?m", "schema:startDate", date_from, date_to)
+    if selecting:
+        matches = _rows(store, "SELECT DISTINCT ?m WHERE {" + "\n".join(where) + "}")
+        order = _in_order(_MEETING_IRI, (row["m"] for row in matches))
+    else:
+        order = _within_dates(_kept_order(store, "cg:Meeting", _MEETING_IRI), date_from, date_to, date)
     window = _window(order, offset, limit)
     if not window:
         return len(order), []
     rows = _rows(store, f"SELECT * WHERE {{ VALUES ?m {{ {' '.join(_iri(m) for m in window)} }} {_MEETING} {_MEETING_OPTIONAL} }}")
     by_meeting = _group(rows, "m")
     return len(order), [_meeting_summary(m, by_meeting[m]) for m in window if m in by_meeting]
-
-
-def _meeting_order(store: GraphStore, where: list[str] | None, date: str | None, date_from: str | None,
-                   date_to: str | None) -> list[str]:
-    """The IRIs of the meetings matching ``where`` (every meeting if None) and the date filters,
-    oldest first, then by committee key, then by IRI."""
-    if where is None:
-        return _within_dates(_meetings_in_order(store), date_from, date_to, date)
-    keys = {}
-    for row in _rows(store, "SELECT DISTINCT ?m WHERE {" + "\n".join(where) + "}"):
-        day, slug = _meeting_order_key(row["m"])
-        if ((not date or day.startswith(date)) and (not date_from or day >= date_from)
-                and (not date_to or day[:len(date_to)] <= date_to)):
-            keys[row["m"]] = (day, slug)
-    return sorted(keys, key=lambda iri: (*keys[iri], iri))
-
-
-def _meeting_order_key(iri: str) -> tuple[str, str]:
-    """(date, committee slug) of a meeting IRI as minted here (a meeting's REST key is part of it)."""
-    match = _MEETING_IRI.search(iri)
-    if match is None:
-        raise ValueError(f"not a meeting IRI: {iri}")
-    return match.group(2), match.group(1)
-
-
-def _meetings_in_order(store: GraphStore) -> tuple[list[str], list[str]]:
-    """Every meeting's date and IRI, in order: one scan of the type index, the order taken from
-    the IRIs, kept for the life of a read-only snapshot.
-
-    Reading each meeting's date and committee name instead made the unfiltered list take 7 s at
-    10,000 documents. At 100,000 (329,000 meetings) the scan alone takes 4-6 s, decoding each
-    IRI from a store that no longer fits in memory: hence kept (about 45 MB there)."""
-    def compute() -> tuple[list[str], list[str]]:
-        keyed = sorted((*_meeting_order_key(row["m"]), row["m"])
-                       for row in _rows(store, "SELECT ?m WHERE { ?m a cg:Meeting }"))
-        one_per_day: dict[str, str] = {}  # each date string once, not once per meeting
-        return [one_per_day.setdefault(day, day) for day, _, _ in keyed], [iri for _, _, iri in keyed]
-    return store.derived("meetings-in-order", compute)
 
 
 def _meeting_summary(iri: str, group: list[dict[str, Any]]) -> dict:
