@@ -219,6 +219,8 @@ def test_a_read_only_snapshot_lists_meetings_as_a_writable_store_does(corpus, tm
                         {"date_from": starts[0][:4], "date_to": starts[-1][:4], "hmi": False}):
             for window in ({}, {"offset": 1, "limit": 2}):
                 assert Q.inspections_page(snapshot, **filters, **window) == Q.inspections_page(corpus, **filters, **window), filters
+        for filters in ({}, {"offset": 2, "limit": 3}, {"role": "inspector"}, {"role": "councillor", "limit": 2}):
+            assert Q.people_page(snapshot, **filters) == Q.people_page(corpus, **filters), filters
         # Kept for the snapshot's life; a writable store computes it each time.
         kept = snapshot.derived("order of cg:Meeting", lambda: pytest.fail("the order was not kept"))
         assert kept[1] == [m["id"] for m in Q.find_meetings(snapshot)]
