@@ -35,6 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("search_max_size", 100, "Largest page size accepted by /api/search (`size`).", int),
     Setting("list_page_size", 1000, "Items per page of the lists /api/inspections, /api/meetings, /api/people and their pages (`page` picks the page; `size` asks for fewer, or more up to list_max_size). Only a page's details are read, so a list of a large archive answers in the time of one page.", int),
     Setting("list_max_size", 10000, "Largest `size` accepted by the lists.", int),
+    Setting("warm_lists", True, "When a server opens a data generation, work out the order of every inspection, meeting and person in a background thread, so that no list request waits for it (25 s for 1.1 million inspections at 100,000 documents). Off: the first list request after an ingest run does it.", _bool),
     Setting("max_request_bytes", 1_000_000, "Largest request body accepted (bytes); larger requests get HTTP 413.", int),
     Setting("max_query_chars", 10_000, "Longest SPARQL or search query accepted (characters).", int),
     Setting("ingest_workers", 0, "Worker processes that read, extract and build documents during `councilgraph ingest` while the ingest process writes the store and index (0 = one per CPU; 1 = none, all in the ingest process). Fewer than 8 changed documents, or documents under 8 KB on average, never start workers.", int),

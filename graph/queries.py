@@ -561,17 +561,32 @@ def people_page(store: GraphStore, *, name: str | None = None, role: str | None 
     """(how many people match, ``limit`` of them from ``offset``) by name. Without a role filter
     only the page's memberships and counts are read; a role filter needs everyone's."""
     _check_window(offset, limit)
-    def by_name() -> list[tuple[str, str | None]]:
-        where = _person_pattern("?p", name) if name else ""
-        rows = _rows(store, f"""SELECT ?p ?name WHERE {{ {where} ?p a foaf:Person ; foaf:name ?name . }}""")
-        return sorted(((p, _first(g, "name")) for p, g in _group(rows, "p").items()), key=lambda x: (x[1] or "", x[0]))
-    # Everyone by name is kept per read-only snapshot, as the inspections' and meetings' orders are.
-    people = by_name() if name else store.derived("people by name", by_name)
+    people = _people_by_name(store, name)
     if role:
         found = [person for start in range(0, len(people), 2000)
                  for person in _people_details(store, dict(people[start:start + 2000]), role)]
         return len(found), _window(found, offset, limit)
     return len(people), _people_details(store, dict(_window(people, offset, limit)), None)
+
+
+def _people_by_name(store: GraphStore, name: str | None) -> list[tuple[str, str | None]]:
+    """(IRI, name) of the people matching ``name`` (everyone if None), by name. Everyone is kept
+    per read-only snapshot, as the inspections' and meetings' orders are."""
+    def by_name() -> list[tuple[str, str | None]]:
+        where = _person_pattern("?p", name) if name else ""
+        rows = _rows(store, f"""SELECT ?p ?name WHERE {{ {where} ?p a foaf:Person ; foaf:name ?name . }}""")
+        return sorted(((p, _first(g, "name")) for p, g in _group(rows, "p").items()), key=lambda x: (x[1] or "", x[0]))
+    return by_name() if name else store.derived("people by name", by_name)
+
+
+def warm_lists(store: GraphStore) -> None:
+    """Work out now what the unfiltered lists keep per read-only snapshot (the order of every
+    inspection, meeting and person), so that no request waits for it. Other stores keep nothing."""
+    if not store.read_only or store.is_remote:
+        return
+    _kept_order(store, "cg:Inspection", _INSPECTION_IRI)
+    _kept_order(store, "cg:Meeting", _MEETING_IRI)
+    _people_by_name(store, None)
 
 
 def _people_details(store: GraphStore, people: dict[str, str | None], role: str | None) -> list[dict]:
@@ -723,5 +738,5 @@ def stats(store: GraphStore) -> dict:
     return {"triples": store.triple_count(), "documents": len(store.graph_names()), "entities": counts}
 
 
-__all__ = ["find_inspections", "inspections_page", "find_meetings", "meetings_page", "people_page", "meeting_detail", "find_people", "describe_entity", "reports",
+__all__ = ["warm_lists", "find_inspections", "inspections_page", "find_meetings", "meetings_page", "people_page", "meeting_detail", "find_people", "describe_entity", "reports",
            "decisions", "stats", "URIRef"]

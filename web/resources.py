@@ -26,6 +26,7 @@ class Resources:
         self.generation: str | None = None
         self.graph = None
         self.index = None
+        self.warming: threading.Thread | None = None
         slots = int(settings.get("search_concurrency") or 0) or os.cpu_count() or 1
         if slots < 0:
             raise ValueError(f"search_concurrency must be 0 (one per CPU) or more, not {slots}")
@@ -46,6 +47,13 @@ class Resources:
         self.index = self.data_dir.open_index()
         self.index.warm()
         self.generation = generation
+        if self.settings.get("warm_lists"):
+            from graph.queries import warm_lists
+
+            # A failure here is reported by threading's excepthook; the list request that then
+            # finds nothing kept works the order out itself.
+            self.warming = threading.Thread(target=warm_lists, args=(self.graph,), name="warm-lists", daemon=True)
+            self.warming.start()
 
     def current(self) -> tuple[Any, Any]:
         with self.lock:
