@@ -138,7 +138,8 @@ def _app_get(settings: dict[str, Any], path: str, query: dict[str, Any] | None =
              headers: dict[str, str] | None = None):
     from server import create_app
 
-    app = create_app(settings)
+    # One request and the process ends: nothing to warm for the requests after it.
+    app = create_app({**settings, "warm_lists": False})
     with app.test_client() as client:
         return client.get(path, query_string=query, headers=headers or {})
 
