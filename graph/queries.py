@@ -364,7 +364,8 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
 # An inspection's or a meeting's IRI, as minted here, holds its order: (the school's or the
 # committee's slug, then the start date). The REST key of a meeting is that part of its IRI.
 _INSPECTION_IRI = re.compile(r"/id/inspection/([a-z0-9-]+)/(\d{4}(?:-\d{2}){0,2})$")
-_MEETING_IRI = re.compile(r"/id/meeting/([a-z0-9-]+)/(\d{4}-\d{2}-\d{2})$")
+_MEETING_KEY = r"([a-z0-9-]+)/(\d{4}-\d{2}-\d{2})"  # committee slug / date
+_MEETING_IRI = re.compile(f"/id/meeting/{_MEETING_KEY}$")
 
 
 def _order_key(pattern: re.Pattern, iri: str) -> tuple[str, str, str]:
@@ -410,9 +411,7 @@ def _graph_of(store: GraphStore, subject: str, iris: list[str], kind: str) -> li
     graphs: dict[str, str] = {}
     for i in range(0, len(iris), 1000):
         values = " ".join(_iri(x) for x in iris[i:i + 1000])
-        for row in _rows(store, f"SELECT {subject} (MIN(STR(?g)) AS ?graph) WHERE {{ VALUES {subject} {{ {values} }} "
-                                f"GRAPH ?g {{ {subject} a {kind} }} }} GROUP BY {subject}"):
-            graphs[row[subject[1:]]] = row["graph"]
+        graphs.update(_described(store, subject, [f"VALUES {subject} {{ {values} }}", f"GRAPH ?g {{ {subject} a {kind} }}"]))
     return [(x, graphs[x]) for x in iris if x in graphs]
 
 
@@ -477,7 +476,7 @@ def meeting_detail(store: GraphStore, key: str, *, base_iri: str | None = None) 
     are scanned for an IRI ending with the key: an archive of many councils has hundreds of
     meetings on one day, and at 30,000 scaled documents that scan took 34 of the 46 ms."""
     key = key.strip("/")
-    match = re.fullmatch(r"([a-z0-9-]+)/(\d{4}-\d{2}-\d{2})", key)
+    match = re.fullmatch(_MEETING_KEY, key)
     if not match:
         return None
     date = match.group(2)
@@ -582,7 +581,7 @@ def _people_by_name(store: GraphStore, name: str | None) -> list[tuple[str, str 
 def warm_lists(store: GraphStore) -> None:
     """Work out now what the unfiltered lists keep per read-only snapshot (the order of every
     inspection, meeting and person), so that no request waits for it. Other stores keep nothing."""
-    if not store.read_only or store.is_remote:
+    if not store.keeps_derived:
         return
     _kept_order(store, "cg:Inspection", _INSPECTION_IRI)
     _kept_order(store, "cg:Meeting", _MEETING_IRI)

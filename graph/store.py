@@ -213,11 +213,16 @@ class GraphStore:
             raise StoreError("the store is open read-only")
 
     # --- reading --------------------------------------------------------------------
+    @property
+    def keeps_derived(self) -> bool:
+        """Whether `derived` keeps what it computes: only when the data cannot change (an embedded
+        read-only snapshot, as the server opens per data generation), not for a store that can be
+        written, here or, remote, by others."""
+        return self.read_only and self._ox is not None
+
     def derived(self, name: str, compute: Callable[[], Any]) -> Any:
-        """``compute()``, kept for the store's life when its data cannot change (an embedded
-        read-only snapshot, as the server opens per data generation); recomputed each time
-        for a store that can be written, here or, remote, by others."""
-        if not (self.read_only and self._ox is not None):
+        """``compute()``, kept for the store's life when `keeps_derived`, else computed each time."""
+        if not self.keeps_derived:
             return compute()
         with self._derived_lock:  # requests arriving together compute it once
             if name not in self._derived:
