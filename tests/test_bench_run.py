@@ -91,3 +91,13 @@ def test_the_raw_baselines_index_every_passage_streamed_from_the_file(tmp_path):
     index.reload()
     assert index.searcher().num_docs == 50
     assert windex.open_dir(str(tmp_path / "wh")).doc_count() == 50
+
+
+def test_the_lists_benchmark_asks_every_question(corpus_data_dir):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, str(ROOT / "bench" / "lists.py"), str(corpus_data_dir), "--repeats", "1"],
+                         capture_output=True, text=True, check=True, timeout=300).stdout.splitlines()
+    assert len(out) == 10 and all(" first " in line and " total " in line for line in out)
+    assert any(line.startswith("inspections by the inspector") and not line.endswith("total 0") for line in out)
