@@ -70,7 +70,8 @@ class GraphStore:
         self.read_only = read_only
         self._merged: bool | None = None if ox is not None else False
         self._derived: dict[str, Any] = {}
-        self._derived_lock = threading.Lock()
+        self._derived_locks: dict[str, threading.Lock] = {}
+        self._derived_locks_lock = threading.Lock()
         if dataset is not None:
             for prefix, iri in PREFIXES.items():
                 dataset.bind(prefix, iri)
@@ -224,7 +225,14 @@ class GraphStore:
         """``compute()``, kept for the store's life when `keeps_derived`, else computed each time."""
         if not self.keeps_derived:
             return compute()
-        with self._derived_lock:  # requests arriving together compute it once
+        if name in self._derived:
+            return self._derived[name]
+        with self._derived_locks_lock:
+            lock = self._derived_locks.setdefault(name, threading.Lock())
+        # One lock per name: requests arriving together compute a thing once, a thing computed
+        # from another (the inspections' facets from their order) can ask for it, and a request
+        # for one is not held up while another is worked out.
+        with lock:
             if name not in self._derived:
                 self._derived[name] = compute()
             return self._derived[name]
