@@ -27,6 +27,9 @@ def test_inspections_by_inspector_as_typed(store):
 
 def test_inspection_filters(store):
     assert [i["school"]["name"] for i in Q.find_inspections(store, hmi=True)] == ["Hill High School"]
+    everything = Q.find_inspections(store)
+    not_hmi = Q.find_inspections(store, hmi=False)
+    assert not_hmi == [i for i in everything if not i["inspector"]["hmi"]] and len(not_hmi) < len(everything)
     assert len(Q.find_inspections(store, grade="good")) == 2
     assert [i["type"] for i in Q.find_inspections(store, type="monitoring visit")] == ["Monitoring visit"]
     assert len(Q.find_inspections(store, date_from="2024-05-02", date_to="2024-06")) == 2
@@ -215,15 +218,22 @@ def test_a_read_only_snapshot_lists_meetings_as_a_writable_store_does(corpus, tm
             for window in ({}, {"offset": 1, "limit": 2}):
                 assert Q.meetings_page(snapshot, **filters, **window) == Q.meetings_page(corpus, **filters, **window), filters
         starts = sorted({i["start"] for i in Q.find_inspections(corpus)})
+        everything = Q.find_inspections(corpus)
+        grade, kind = everything[0]["grade"], next(i["type"] for i in everything if i["type"])
         for filters in ({}, {"date_from": starts[1]}, {"date_to": starts[-2][:7]}, {"grade": "good"},
-                        {"date_from": starts[0][:4], "date_to": starts[-1][:4], "hmi": False}):
+                        {"date_from": starts[0][:4], "date_to": starts[-1][:4], "hmi": False}, {"hmi": True},
+                        {"grade": grade, "hmi": False}, {"type": kind.upper()}, {"type": kind, "date_from": starts[1]},
+                        {"type": "no such type"}, {"grade": grade, "type": kind, "hmi": True},
+                        {"date_from": starts[-1], "date_to": starts[0], "grade": grade}):
             for window in ({}, {"offset": 1, "limit": 2}):
                 assert Q.inspections_page(snapshot, **filters, **window) == Q.inspections_page(corpus, **filters, **window), filters
-        for filters in ({}, {"offset": 2, "limit": 3}, {"role": "inspector"}, {"role": "councillor", "limit": 2}):
+        for filters in ({}, {"offset": 2, "limit": 3}, {"role": "inspector"}, {"role": "councillor", "limit": 2},
+                        {"role": "CHAIR", "offset": 1}, {"role": "no such role"}):
             assert Q.people_page(snapshot, **filters) == Q.people_page(corpus, **filters), filters
         # Kept for the snapshot's life; a writable store computes it each time.
         kept = snapshot.derived("order of cg:Meeting", lambda: pytest.fail("the order was not kept"))
         assert kept[1] == [m["id"] for m in Q.find_meetings(snapshot)]
+        snapshot.derived("facets of cg:Inspection", lambda: pytest.fail("the facets were not kept"))
         assert corpus.derived("x", list) is not corpus.derived("x", list)
     finally:
         snapshot.close()
@@ -239,5 +249,16 @@ def test_inspections_are_listed_oldest_first_and_paged_in_that_order(corpus):
     middle = everything[len(everything) // 2]["start"]
     assert Q.find_inspections(corpus, date_from=middle) == [i for i in everything if i["start"] >= middle]
     assert Q.find_inspections(corpus, date_to=middle[:7]) == [i for i in everything if i["start"][:7] <= middle[:7]]
-    assert Q.inspections_page(corpus, hmi=False, offset=1, limit=2)[1] == [
-        i for i in everything if not i["inspector"]["hmi"]][1:3]
+    not_hmi = [i for i in everything if not i["inspector"]["hmi"]]
+    assert Q.find_inspections(corpus, hmi=False) == not_hmi and len(not_hmi) < len(everything)
+    assert Q.inspections_page(corpus, hmi=False, offset=1, limit=2)[1] == not_hmi[1:3]
+
+
+@pytest.mark.parametrize("role", ["councillor", "inspector", "contact officer", "Chair", "member", "cabinet"])
+def test_a_role_filter_lists_the_people_whose_listed_roles_hold_it(corpus, role):
+    everyone = Q.find_people(corpus)
+    having = [p for p in everyone if any(role.lower() in r.lower() for r in p["roles"])]
+    total, page = Q.people_page(corpus, role=role, offset=1, limit=3)
+    assert total == len(having) and page == having[1:4]
+    assert Q.find_people(corpus, role=role) == having
+

@@ -21,6 +21,8 @@ def test_the_lists_orders_are_kept_before_any_list_request(corpus_data_dir):
         assert len(inspections) == len(days) > 5 and days == sorted(days)
         assert graph.derived("order of cg:Meeting", not_again)[1]
         assert graph.derived("people by name", not_again)
+        assert graph.derived("facets of cg:Inspection", not_again)["grade"]
+        assert graph.derived("roles of foaf:Person", not_again)
         # The lists answer from what was kept.
         body = app.test_client().get("/api/inspections?size=2").get_json()
         assert body["total"] == len(inspections) and [i["id"] for i in body["results"]] == inspections[:2]
