@@ -99,5 +99,9 @@ def test_the_lists_benchmark_asks_every_question(corpus_data_dir):
 
     out = subprocess.run([sys.executable, str(ROOT / "bench" / "lists.py"), str(corpus_data_dir), "--repeats", "1"],
                          capture_output=True, text=True, check=True, timeout=300).stdout.splitlines()
-    assert len(out) == 10 and all(" first " in line and " total " in line for line in out)
+    assert len(out) == 13 and all(" first " in line and " total " in line for line in out)
     assert any(line.startswith("inspections by the inspector") and not line.endswith("total 0") for line in out)
+    assert any(line.startswith("people, councillors") and not line.endswith("total 0") for line in out)
+    people = subprocess.run([sys.executable, str(ROOT / "bench" / "lists.py"), str(corpus_data_dir), "--repeats", "0",
+                             "--only", "people,"], capture_output=True, text=True, check=True, timeout=300).stdout.splitlines()
+    assert len(people) == 4 and all(line.startswith("people,") and " then          - ms " in line for line in people)
