@@ -95,14 +95,29 @@ def _print_ingest_summary(report) -> None:
 @engine_option
 @click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
 @click.option("--port", default=None, type=int, help="Port (default 8000).")
+@click.option("--workers", default=None, type=int,
+              help="Server processes (default 1, setting workers; 0 = one per CPU; more than 1 runs gunicorn).")
 @click.option("--get", "get_path", default=None, metavar="PATH",
               help="Instead of serving, request PATH (e.g. '/api/search?q=FASD') from the app and print the body.")
-def serve(data: str | None, engine: str | None, host: str | None, port: int | None, get_path: str | None) -> None:
-    """Serve the API, SPARQL endpoint and pages with a production WSGI server (waitress)."""
-    settings = _settings(data, search_engine=engine, host=host, port=port)
+def serve(data: str | None, engine: str | None, host: str | None, port: int | None, workers: int | None,
+          get_path: str | None) -> None:
+    """Serve the API, SPARQL endpoint and pages with a production WSGI server (waitress; gunicorn with --workers)."""
+    settings = _settings(data, search_engine=engine, host=host, port=port, workers=workers)
     if get_path:
         status = _print_get(settings, get_path)
         sys.exit(0 if status < 400 else EXIT_BAD_REQUEST)
+    from councilgraph.workers import serve_workers, worker_count
+
+    try:
+        processes = worker_count(settings)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--workers") from exc
+    if processes > 1:
+        click.echo(f"Serving {settings['data_dir']} on http://{settings['host']}:{settings['port']}/ "
+                   f"with {processes} worker processes", err=True)
+        _allow_open_files()
+        serve_workers({**settings, "workers": processes})
+        return
     import waitress
 
     from server import create_app

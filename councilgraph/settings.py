@@ -42,7 +42,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_text_bytes", 20_000_000, "Largest document text ingested (bytes of a .txt/.md file, or characters extracted from a PDF); larger documents are reported and skipped.", int),
     Setting("host", "127.0.0.1", "Address `councilgraph serve` binds to."),
     Setting("port", 8000, "Port `councilgraph serve` listens on.", int),
-    Setting("threads", 8, "Worker threads of the production WSGI server (waitress).", int),
+    Setting("threads", 8, "Threads of each `councilgraph serve` process.", int),
+    Setting("workers", 1, "Processes `councilgraph serve` answers requests with: 1 is one process (waitress); more run gunicorn with that many worker processes of `threads` threads each, so Python work uses more than one core (0 = one per CPU). Each process opens the data and keeps its own lists, response cache and SPARQL workers, so memory grows with them.", int),
     Setting("search_concurrency", 0, "Keyword searches one server process runs at once; more wait their turn (0 = one per CPU). A search over a large whoosh index holds arrays as long as its matches, so this bounds the server's memory under load; searches are CPU-bound, so running more at once would not answer sooner.", int),
     Setting("response_cache_mb", 64.0, "Memory (MB) for whole answers to GET requests, replayed until the next ingest run changes the data (0 = no cache). See docs/api.md, Caching.", float),
 )

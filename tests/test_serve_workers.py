@@ -1,0 +1,75 @@
+"""`councilgraph serve --workers 2`: gunicorn worker processes, each answering from its own app."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench.run import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def _get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker processes from /proc")
+def test_two_worker_processes_answer_and_stop_on_sigterm(corpus_data_dir):
+    port = free_port()
+    env = {**os.environ, "COUNCILGRAPH_SPARQL_WORKERS": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "councilgraph.cli", "serve", "--data", str(corpus_data_dir),
+                               "--port", str(port), "--workers", "2"], cwd=ROOT, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 90
+        while True:
+            try:
+                status, health = _get(base + "/healthz")
+                break
+            except OSError:
+                assert server.poll() is None and time.time() < deadline, server.stderr.read() if server.poll() else "no answer"
+                time.sleep(0.3)
+        assert status == 200 and health["ok"] and health["triples"] > 1000
+        workers = _children(server.pid)
+        assert len(workers) == 2
+        # Every worker answers the same, and errors keep their one JSON shape.
+        answers = [_get(base + "/api/search?q=school") for _ in range(8)]
+        assert {s for s, _ in answers} == {200} and len({json.dumps(b, sort_keys=True) for _, b in answers}) == 1
+        assert answers[0][1]["total"] > 0
+        status, error = _get(base + "/api/entity?id=http://nowhere.example/x")
+        assert status == 404 and set(error) >= {"error"}
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            raise
+    assert not any(Path(f"/proc/{w}").exists() and "zombie" not in Path(f"/proc/{w}/status").read_text()
+                   for w in workers)
+
+
+def test_a_negative_worker_count_is_refused(corpus_data_dir):
+    proc = subprocess.run([sys.executable, "-m", "councilgraph.cli", "serve", "--data", str(corpus_data_dir),
+                           "--workers", "-1"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "workers must be 0" in proc.stderr and "Traceback" not in proc.stderr
