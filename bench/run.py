@@ -330,9 +330,15 @@ def start_server(data: Path, engine: str, port: int, log: Path, cache_mb: float 
 
 
 def stop_server(proc: subprocess.Popen) -> float | None:
-    """Stop the server we started; returns its peak RSS (VmHWM) in MB."""
+    """Stop the server we started; returns its peak RSS (VmHWM) in MB: with worker processes
+    (setting workers above 1, gunicorn), the sum of the master's and each worker's. A process's
+    SPARQL workers are not counted, as they were not before."""
     try:
-        peak = process_memory_mb(proc.pid).get("VmHWM")
+        pids = [proc.pid]
+        if int(os.environ.get("COUNCILGRAPH_WORKERS", "1") or 1) != 1:
+            pids += [int(c) for task in Path(f"/proc/{proc.pid}/task").iterdir()
+                     for c in (task / "children").read_text().split()]
+        peak = sum(process_memory_mb(pid).get("VmHWM", 0.0) for pid in pids)
     except OSError:
         peak = None
     proc.terminate()
@@ -509,7 +515,8 @@ def machine() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             pass
     return {"nproc": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu, "versions": versions,
-            "commit": _commit(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()]}
+            "commit": _commit(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
+            "server_workers": int(os.environ.get("COUNCILGRAPH_WORKERS", "1") or 1)}
 
 
 def _commit() -> str:
@@ -662,7 +669,9 @@ def render(results: dict[str, Any]) -> str:
               "(runs before 2026-12-01 counted both in one figure, shown under *store*); *index* includes making the passages. "
               "Raw baselines index only key/title/body of the same passages with the library's plain API; "
               "bulk_load loads the same quads (N-Quads dumped from the store) into a fresh on-disk store.", ""]
-    lines += ["### Queries through HTTP (waitress, `councilgraph serve`), sequential, one keep-alive connection", "",
+    workers = results["machine"].get("server_workers", 1)
+    server = "waitress" if workers == 1 else f"gunicorn, {workers} worker processes"
+    lines += [f"### Queries through HTTP ({server}, `councilgraph serve`), sequential, one keep-alive connection", "",
               "*first*: the first request after the server started (nothing cached); *no cache*: "
               "`response_cache_mb=0`, every request runs its query; *cache*: as deployed, repeats replayed "
               "from the response cache.", "",
@@ -756,6 +765,8 @@ def main() -> None:
                         help="seconds one ingest may take before the run gives up (100k on tantivy takes about 2 h here)")
     parser.add_argument("--no-cold", action="store_true", help="skip the sample-corpus cold-start ingest")
     parser.add_argument("--no-append", action="store_true", help="print the results instead of appending them")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes for the queries step (setting workers; default 1, waitress)")
     parser.add_argument("--keep", action="store_true", help="keep scaled documents and data dirs")
     parser.add_argument("--raw-engines", nargs="*", default=["whoosh", "tantivy"], choices=["whoosh", "tantivy"],
                         help="raw indexing baselines to run (raw whoosh takes about a quarter of our ingest time)")
@@ -790,6 +801,8 @@ def main() -> None:
         print(json.dumps(steps[mode](*rest), default=str))
         return
 
+    if args.workers is not None:  # the servers the steps start read it from the environment
+        os.environ["COUNCILGRAPH_WORKERS"] = str(args.workers)
     args.workdir.mkdir(parents=True, exist_ok=True)
     command = "python bench/run.py " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
