@@ -106,7 +106,7 @@ def serve(data: str | None, engine: str | None, host: str | None, port: int | No
     if get_path:
         status = _print_get(settings, get_path)
         sys.exit(0 if status < 400 else EXIT_BAD_REQUEST)
-    from councilgraph.workers import serve_workers, worker_count
+    from councilgraph.settings import worker_count
 
     try:
         processes = worker_count(settings)
@@ -115,6 +115,8 @@ def serve(data: str | None, engine: str | None, host: str | None, port: int | No
     if processes > 1:
         click.echo(f"Serving {settings['data_dir']} on http://{settings['host']}:{settings['port']}/ "
                    f"with {processes} worker processes", err=True)
+        from councilgraph.workers import serve_workers
+
         _allow_open_files()
         serve_workers({**settings, "workers": processes})
         return

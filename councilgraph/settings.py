@@ -44,7 +44,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port `councilgraph serve` listens on.", int),
     Setting("threads", 8, "Threads of each `councilgraph serve` process.", int),
     Setting("workers", 1, "Processes `councilgraph serve` answers requests with: 1 is one process (waitress); more run gunicorn with that many worker processes of `threads` threads each, so Python work uses more than one core (0 = one per CPU). Each process opens the data and keeps its own lists, response cache and SPARQL workers, so memory grows with them.", int),
-    Setting("search_concurrency", 0, "Keyword searches one server process runs at once; more wait their turn (0 = one per CPU). A search over a large whoosh index holds arrays as long as its matches, so this bounds the server's memory under load; searches are CPU-bound, so running more at once would not answer sooner.", int),
+    Setting("search_concurrency", 0, "Keyword searches one server process runs at once; more wait their turn (0 = one per CPU, shared among the `workers` processes). A search over a large whoosh index holds arrays as long as its matches, so this bounds the server's memory under load; searches are CPU-bound, so running more at once would not answer sooner.", int),
     Setting("response_cache_mb", 64.0, "Memory (MB) for whole answers to GET requests, replayed until the next ingest run changes the data (0 = no cache). See docs/api.md, Caching.", float),
 )
 
@@ -86,3 +86,12 @@ def settings_markdown() -> str:
 
 if __name__ == "__main__":
     print(settings_markdown(), end="")
+
+
+def worker_count(settings: Mapping[str, Any]) -> int:
+    """The ``workers`` setting as a number of server processes (0: one per CPU)."""
+    raw = settings.get("workers", 1)
+    workers = 1 if raw is None else int(raw)
+    if workers < 0:
+        raise ValueError(f"workers must be 0 (one per CPU) or more, not {workers}")
+    return workers or os.cpu_count() or 1

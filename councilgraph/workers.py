@@ -7,18 +7,11 @@ index, thread or SPARQL worker is shared across processes.
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
-
-def worker_count(settings: dict[str, Any]) -> int:
-    """The ``workers`` setting as a number of processes (0: one per CPU)."""
-    workers = int(settings["workers"])
-    if workers < 0:
-        raise ValueError(f"workers must be 0 (one per CPU) or more, not {workers}")
-    return workers or os.cpu_count() or 1
+from councilgraph.settings import worker_count
 
 
 class WorkerServer(BaseApplication):

@@ -73,3 +73,16 @@ def test_a_negative_worker_count_is_refused(corpus_data_dir):
     proc = subprocess.run([sys.executable, "-m", "councilgraph.cli", "serve", "--data", str(corpus_data_dir),
                            "--workers", "-1"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "workers must be 0" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_one_search_slot_per_cpu_is_shared_among_the_worker_processes(corpus_data_dir, monkeypatch):
+    from councilgraph.settings import load_settings, worker_count
+    from web.resources import Resources
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    slots = lambda **s: Resources(load_settings({"data_dir": str(corpus_data_dir), **s}, environ={})).search_slots._value  # noqa: E731
+    assert slots() == 4 and slots(workers=2) == 2 and slots(workers=8) == 1 and slots(workers=0) == 1
+    assert slots(workers=2, search_concurrency=3) == 3
+    assert worker_count({"workers": 0}) == 4 and worker_count({}) == 1
+    with pytest.raises(ValueError):
+        worker_count({"workers": -2})

@@ -19,6 +19,7 @@ class Resources:
 
     def __init__(self, settings: dict[str, Any]):
         from councilgraph.data import DataDir
+        from councilgraph.settings import worker_count
 
         self.settings = settings
         self.data_dir = DataDir(settings)
@@ -27,11 +28,13 @@ class Resources:
         self.graph = None
         self.index = None
         self.warming: threading.Thread | None = None
-        slots = int(settings.get("search_concurrency") or 0) or os.cpu_count() or 1
+        slots = int(settings.get("search_concurrency") or 0)
         if slots < 0:
             raise ValueError(f"search_concurrency must be 0 (one per CPU) or more, not {slots}")
         # Searches past this many wait: each holds per-match arrays, and the GIL (whoosh) or the
-        # cores (tantivy) would not run more of them at once any faster.
+        # cores (tantivy) would not run more of them at once any faster. One per CPU is shared
+        # among the server's processes (setting workers).
+        slots = slots or max(1, (os.cpu_count() or 1) // worker_count(settings))
         self.search_slots = threading.BoundedSemaphore(slots)
 
     def _refresh(self) -> None:
