@@ -74,7 +74,7 @@ def settings_markdown() -> str:
         "# Settings", "",
         "Every setting can be given as an environment variable `COUNCILGRAPH_<NAME>` (upper case), e.g. "
         "`COUNCILGRAPH_SEARCH_ENGINE=tantivy`; `COUNCILGRAPH_DATA` is accepted as a short form of "
-        "`COUNCILGRAPH_DATA_DIR`. The CLI's `--data`, `--engine`, `--host` and `--port` override them; "
+        "`COUNCILGRAPH_DATA_DIR`. The CLI's `--data`, `--engine`, `--host`, `--port` and `--workers` override them; "
         "`create_app(config)` takes a dict of them.", "",
         "| name | default | what it does |", "|---|---|---|",
     ]
@@ -84,10 +84,6 @@ def settings_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":
-    print(settings_markdown(), end="")
-
-
 def worker_count(settings: Mapping[str, Any]) -> int:
     """The ``workers`` setting as a number of server processes (0: one per CPU)."""
     raw = settings.get("workers", 1)
@@ -95,3 +91,8 @@ def worker_count(settings: Mapping[str, Any]) -> int:
     if workers < 0:
         raise ValueError(f"workers must be 0 (one per CPU) or more, not {workers}")
     return workers or os.cpu_count() or 1
+
+
+if __name__ == "__main__":
+    print(settings_markdown(), end="")
+

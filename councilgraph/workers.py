@@ -1,8 +1,8 @@
 """`councilgraph serve` with several processes (setting ``workers``): gunicorn's threaded workers.
 
 One waitress process runs Python on one core at a time (the GIL); on two cores, two gunicorn
-worker processes answered uncached entity pages 1.3× and inspector questions 1.7× as fast at 16
-connections (docs/benchmarks.md). Each worker builds its own app after the fork, so no store,
+worker processes answered uncached entity pages 2.9× and inspector questions 1.8× as fast at 16
+connections (docs/benchmarks.md, "One server process against two"). Each worker builds its own app after the fork, so no store,
 index, thread or SPARQL worker is shared across processes.
 """
 from __future__ import annotations

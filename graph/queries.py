@@ -332,10 +332,14 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
         span = _date_span(days, date_from, date_to)
         if faceted:
             facets = _inspection_facets(store)
-            having = [facets["grade"].get(str(concept), F.NONE)] if concept else []
-            having += [facets["type"].get(type_key, F.NONE)] if type_key is not None else []
-            hmi_led = [facets["hmi"].get(True, F.NONE)] if hmi is not None else []
-            positions = F.narrow(span, having + (hmi_led if hmi else []), hmi_led if hmi is False else [])
+            having, lacking = [], []
+            if concept:
+                having.append(facets["grade"].get(str(concept), F.NONE))
+            if type_key is not None:
+                having.append(facets["type"].get(type_key, F.NONE))
+            if hmi is not None:
+                (having if hmi else lacking).append(facets["hmi"].get(True, F.NONE))
+            positions = F.narrow(span, having, lacking)
         else:
             positions = range(*span)
         total, page = len(positions), [iris[n] for n in _window(positions, offset, limit)]
@@ -619,7 +623,7 @@ def people_page(store: GraphStore, *, name: str | None = None, role: str | None 
     if role and not name:
         everyone = _people_by_name(store, None)
         roles = _people_roles(store)
-        positions = F.union(held for label, held in roles.items() if role.lower() in label.lower())
+        positions = F.union(held for label, held in roles.items() if _role_holds(role, label))
         page = dict(everyone[n] for n in _window(positions, offset, limit))
         return len(positions), _people_details(store, page, None)
     people = _people_by_name(store, name)
@@ -651,6 +655,11 @@ def warm_lists(store: GraphStore) -> None:
     _people_by_name(store, None)
     _inspection_facets(store)
     _people_roles(store)
+
+
+def _role_holds(asked: str, label: str) -> bool:
+    """Whether a person with the role ``label`` matches a role filter (any case, part of the label)."""
+    return asked.lower() in label.lower()
 
 
 # The roles a person has besides their memberships' own labels, and how each shows.
@@ -714,7 +723,7 @@ def _people_details(store: GraphStore, people: dict[str, str | None], role: str 
             roles.add(_INSPECTOR)
         if _all(f_rows, "officer"):
             roles.add(_OFFICER)
-        if role and not any(role.lower() in r.lower() for r in roles):
+        if role and not any(_role_holds(role, r) for r in roles):
             continue
         results.append({"id": p, "name": person_name, "roles": sorted(roles), "memberships": memberships,
                         "attended": len(_all(f_rows, "attended")), "apologies": len(_all(f_rows, "apologies"))})
