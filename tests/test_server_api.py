@@ -9,6 +9,8 @@ import xml.etree.ElementTree as ET
 import jsonschema_rs
 import pytest
 
+from tests.conftest import app_over
+
 
 @pytest.fixture(scope="module")
 def openapi(corpus_app):
@@ -209,3 +211,12 @@ def test_list_pages_say_which_items_they_show_and_link_the_next(client, path, no
     assert f"{total} {noun}; 3–4 shown." in second
     whole = client.get(path).get_data(as_text=True)
     assert f"{total} {noun}." in whole and 'rel="next"' not in whole
+
+
+def test_healthz_is_ready_once_the_data_is_open_and_the_lists_warm(corpus_data_dir):
+    with app_over(corpus_data_dir, warm_lists=True) as app:
+        client = app.test_client()
+        assert client.get("/healthz").get_json()["ready"] is False  # nothing opened yet
+        assert client.get("/api/inspections?size=1").status_code == 200
+        app.extensions["councilgraph"].warming.join(timeout=60)
+        assert client.get("/healthz").get_json()["ready"] is True

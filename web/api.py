@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, Response, jsonify, request, url_for
 from graph.records import GradeName
 from web.errors import ApiError
 from web.params import Params
-from web.resources import get_data_dir, get_graph, get_index, search_slots, settings
+from web.resources import get_data_dir, get_graph, get_index, is_ready, search_slots, settings
 
 bp = Blueprint("api", __name__)
 
@@ -50,9 +50,11 @@ def page_link(iri: str | None) -> str | None:
 # --- health -------------------------------------------------------------------------------
 @bp.get("/healthz")
 def healthz() -> Response:
-    """Liveness plus counts: documents, triples, passages (from the manifest, so it stays cheap)."""
+    """Liveness plus counts: documents, triples, passages (from the manifest, so it stays cheap),
+    and ``ready``: whether the data is open and the lists warm (a readiness probe; the server
+    answers before that too, only slower)."""
     data_dir = get_data_dir()
-    return jsonify({"ok": True, **_manifest_counts(str(data_dir.root), data_dir.generation())})
+    return jsonify({"ok": True, "ready": is_ready(), **_manifest_counts(str(data_dir.root), data_dir.generation())})
 
 
 @functools.lru_cache(maxsize=8)

@@ -30,8 +30,8 @@ SCHEMAS: dict[str, Any] = {
         "error": {"type": "string"},
         "errors": {"type": "array", "items": _obj({"param": {"type": "string"}, "message": {"type": "string"}})},
     }, ["ok", "status", "error", "errors"], extra=False),
-    "Health": _obj({"ok": {"const": True}, "documents": {"type": "integer"}, "triples": {"type": "integer"},
-                    "passages": {"type": "integer"}}, ["ok", "documents", "triples", "passages"]),
+    "Health": _obj({"ok": {"const": True}, "ready": {"type": "boolean"}, "documents": {"type": "integer"}, "triples": {"type": "integer"},
+                    "passages": {"type": "integer"}}, ["ok", "ready", "documents", "triples", "passages"]),
     "EntityRef": _obj({"id": {"type": "string"}, "label": {"type": ["string", "null"]}, "type": {"type": ["string", "null"]}}, ["id"]),
     "SearchHit": _obj({
         "id": NULLABLE_STRING, "key": {"type": "string"}, "kind": {"type": "string"}, "title": {"type": "string"},

@@ -58,6 +58,13 @@ class Resources:
             self.warming = threading.Thread(target=warm_lists, args=(self.graph,), name="warm-lists", daemon=True)
             self.warming.start()
 
+    def ready(self) -> bool:
+        """Whether the current generation is open and what the lists keep is worked out: until
+        then the first requests open it, or share the cores with the thread warming the lists."""
+        if self.generation is None or self.generation != self.data_dir.generation():
+            return False
+        return self.warming is None or not self.warming.is_alive()
+
     def current(self) -> tuple[Any, Any]:
         with self.lock:
             try:
@@ -90,6 +97,11 @@ def get_index():
 def search_slots() -> threading.BoundedSemaphore:
     """Held while a keyword search runs (``search_concurrency`` of them at once)."""
     return _resources().search_slots
+
+
+def is_ready() -> bool:
+    """Whether the current data generation is open and warm (`Resources.ready`)."""
+    return _resources().ready()
 
 
 def get_data_dir():
