@@ -200,11 +200,27 @@ def ingest_paths(
         if not data.manifest_path.exists():
             manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
             data.write_manifest(manifest)
+        elif report.written and _compact_due(report.written, len(manifest["documents"]), settings):
+            with _timed(report.seconds, "compact"):
+                compacted = store.compact()
+            if compacted:  # the servers read snapshots: a new one holds the compacted files
+                manifest["generation"] = int(manifest.get("generation", 0)) + 1
+                manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
+                data.write_manifest(manifest)
+                data.prune_snapshots(manifest["snapshot"])
         report.triples = store.triple_count()
         report.passages = index.count()
     report.outcomes.extend(o for o in slots if o is not None)
     report.seconds["wall"] = time.perf_counter() - started
     return report
+
+
+def _compact_due(written: int, documents: int, settings: dict[str, Any]) -> bool:
+    """Whether a run that wrote ``written`` of the data dir's ``documents`` compacts the store
+    (setting compact_after_ingest): a full compaction rewrites the whole store, so a run adding
+    a few documents to a large archive leaves it to RocksDB's own background compactions."""
+    share = float(settings.get("compact_after_ingest", 0.1))
+    return written >= share * max(documents, 1)
 
 
 def worker_count(settings: dict[str, Any], documents: int, total_bytes: int | None = None) -> int:

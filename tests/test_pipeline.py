@@ -227,3 +227,29 @@ def test_people_resolve_against_the_store_across_runs(tmp_path, corpus_copy):
     for path in sorted(corpus_copy.glob("*.txt")):
         ingest_paths([path], one_by_one)
     assert people(one_by_one) == people(together)
+
+
+def test_compaction_after_a_run_keeps_the_graph_and_serves_a_new_snapshot(tmp_path, corpus_copy):
+    compacted = settings_for(tmp_path / "a", compact_after_ingest=0)
+    plain = settings_for(tmp_path / "b", compact_after_ingest=2)  # above 1: never
+    report = ingest_paths([corpus_copy], compacted)
+    assert "compact" in report.seconds and "compact" not in ingest_paths([corpus_copy], plain).seconds
+    manifest = DataDir(compacted).manifest()
+    # one generation per batch, then one for the compacted store; the snapshot served is that one
+    assert manifest["generation"] == DataDir(plain).manifest()["generation"] + 1
+    assert manifest["snapshot"].endswith(f"{manifest['generation']:06d}")
+    (a, count_a), (b, count_b) = graph_iso(compacted), graph_iso(plain)
+    assert count_a == count_b == report.triples and isomorphic(a, b)
+    assert search_total(compacted, "FASD") == search_total(plain, "FASD") > 0
+
+
+def test_a_run_adding_a_small_share_of_the_archive_does_not_compact(tmp_path, corpus_copy):
+    settings = settings_for(tmp_path, compact_after_ingest=0.5)
+    assert "compact" in ingest_paths([corpus_copy], settings).seconds  # 2 of 2 documents
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "minutes.txt").write_text(MINUTES.format(title="SCHOOL MEALS", topic="school meals"), encoding="utf-8")
+    generation = DataDir(settings).manifest()["generation"]
+    report = ingest_paths([extra], settings)  # 1 of 3 documents: under half
+    assert report.written == 1 and "compact" not in report.seconds
+    assert DataDir(settings).manifest()["generation"] == generation + 1
