@@ -20,6 +20,7 @@ from rdflib import Literal, URIRef
 from graph import facets as F
 from graph.build import grade_concept
 from graph.iris import Minter, committee_key, meeting_key, person_key, school_key
+from graph.records import HMI_HONOUR, honour_is_hmi
 from graph.store import GraphStore, StoreError
 from graph.vocab import CG, DCTERMS, FOAF, PROV, RDFS, SCHEMA, SKOS, sparql_prefixes
 
@@ -349,7 +350,7 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
     for iri, _ in chosen:
         f = facts.get(iri, {})
         one = lambda name: (f.get(name) or [None])[0]  # noqa: E731
-        is_hmi = any("hmi" in str(h).lower() for h in f.get("honour", []))
+        is_hmi = any(honour_is_hmi(str(h)) for h in f.get("honour", []))
         kind = one("type")
         results.append({
             "id": iri,
@@ -362,9 +363,9 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
     return total, results
 
 
-# Led by an HMI: the lead inspector's honour says so.
+# Led by an HMI: the lead inspector's honour says so (graph.records.honour_is_hmi, asked in SPARQL).
 _LED_BY_HMI = """?i prov:qualifiedAssociation ?hmiLead . ?hmiLead prov:hadRole cg:LeadInspector ; cg:honour ?honour .
-    FILTER(CONTAINS(LCASE(STR(?honour)), "hmi"))"""
+    FILTER(CONTAINS(LCASE(STR(?honour)), "%s"))""" % HMI_HONOUR
 
 
 def _inspections_asked(store: GraphStore, inspector: str | None, school: str | None, concept: str | None,

@@ -58,6 +58,16 @@ class DateValue:
     precision: Precision = "day"
 
 
+# An inspector is one of His Majesty's Inspectors when an honour after the name says so ("HMI",
+# "Senior HMI", "HMI (Ofsted)"); the SPARQL of graph.queries asks the same of cg:honour.
+HMI_HONOUR = "hmi"
+
+
+def honour_is_hmi(honour: str) -> bool:
+    """Whether an honour written after a name marks one of His Majesty's Inspectors."""
+    return HMI_HONOUR in honour.lower()
+
+
 @dataclass(frozen=True)
 class PersonName:
     """A person's name as printed, split into parts; titles never become part of the name.
@@ -83,7 +93,7 @@ class PersonName:
 
     @property
     def is_hmi(self) -> bool:
-        return any("hmi" in h.lower() for h in self.honours)
+        return any(honour_is_hmi(h) for h in self.honours)
 
 
 @dataclass(frozen=True)
