@@ -307,10 +307,11 @@ class GraphStore:
         return result
 
     def compact(self) -> bool:
-        """Rewrite the embedded store's files into one sorted run per index (RocksDB's full
-        compaction, pyoxigraph ``Store.optimize``); returns whether it did. Each batch's bulk load
-        adds files whose keys overlap the others', and every lookup seeks in each of them: at
-        10,000 documents compacted, the graph questions took 0.6x the time (docs/benchmarks.md)."""
+        """Rewrite the embedded store's files into fewer files whose keys do not overlap (RocksDB's
+        full compaction, pyoxigraph ``Store.optimize``); returns whether it did. Each batch's bulk
+        load adds files whose keys overlap the others', and a lookup seeks in every file its key
+        may be in: at 10,000 documents compacted, the graph questions took 0.6x the time
+        (docs/benchmarks.md)."""
         if self._ox is None or self.read_only:
             return False
         self._ox.optimize()
