@@ -723,7 +723,7 @@ def render(results: dict[str, Any]) -> str:
     ready = ["%s docs %s (%s): %.1f s" % (s["documents"], e, mode, secs)
              for s in results["sizes"] for e, r in s["engines"].items()
              for mode, secs in r.get("queries", {}).get("server_ready_s", {}).items() if secs is not None]
-    if ready:  # runs before 2026-12-02 13:00 UTC measured from the first answer, during the warm-up
+    if ready:  # runs before commit 33f731c measured from the first answer, during the warm-up
         lines += ["From the server's start until /healthz said ready (data open, lists warm; the "
                   "queries were measured after it): " + "; ".join(ready) + ".", ""]
     return "\n".join(lines) + "\n"

@@ -262,6 +262,12 @@ class DataDir:
         store.backup(target)
         return name
 
+    def publish(self, store, manifest: dict[str, Any]) -> None:
+        """A new generation of ``manifest`` with a snapshot of ``store``, written: readers move to it."""
+        manifest["generation"] = int(manifest.get("generation", 0)) + 1
+        manifest["snapshot"] = self.take_snapshot(store, manifest["generation"])
+        self.write_manifest(manifest)
+
     def prune_snapshots(self, keep: str | None) -> None:
         """Remove all but the newest SNAPSHOTS_KEPT snapshots (a server may still read a recent one)."""
         folder = self.root / "snapshots"
@@ -287,9 +293,7 @@ class DataDir:
             index.remove_documents(stray)
         if migrated and self.manifest_path.exists():
             # Readers see the merged graph from the next snapshot on, even if this run writes nothing.
-            manifest["generation"] = int(manifest.get("generation", 0)) + 1
-            manifest["snapshot"] = self.take_snapshot(store, manifest["generation"])
-            self.write_manifest(manifest)
+            self.publish(store, manifest)
 
     # -- index ---------------------------------------------------------------
     def open_index(self):

@@ -204,9 +204,7 @@ def ingest_paths(
             with _timed(report.seconds, "compact"):
                 compacted = store.compact()
             if compacted:  # the servers read snapshots: a new one holds the compacted files
-                manifest["generation"] = int(manifest.get("generation", 0)) + 1
-                manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
-                data.write_manifest(manifest)
+                data.publish(store, manifest)
                 data.prune_snapshots(manifest["snapshot"])
         report.triples = store.triple_count()
         report.passages = index.count()

@@ -54,7 +54,8 @@ def healthz() -> Response:
     and ``ready``: whether the data is open and the lists warm (a readiness probe; the server
     answers before that too, only slower)."""
     data_dir = get_data_dir()
-    return jsonify({"ok": True, "ready": is_ready(), **_manifest_counts(str(data_dir.root), data_dir.generation())})
+    generation = data_dir.generation()
+    return jsonify({"ok": True, "ready": is_ready(generation), **_manifest_counts(str(data_dir.root), generation)})
 
 
 @functools.lru_cache(maxsize=8)

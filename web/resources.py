@@ -58,10 +58,11 @@ class Resources:
             self.warming = threading.Thread(target=warm_lists, args=(self.graph,), name="warm-lists", daemon=True)
             self.warming.start()
 
-    def ready(self) -> bool:
-        """Whether the current generation is open and what the lists keep is worked out: until
-        then the first requests open it, or share the cores with the thread warming the lists."""
-        if self.generation is None or self.generation != self.data_dir.generation():
+    def ready(self, generation: str) -> bool:
+        """Whether ``generation`` (the data dir's current one) is open and what the lists keep is
+        worked out: until then the first requests open it, or share the cores with the thread
+        warming the lists."""
+        if self.generation is None or self.generation != generation:
             return False
         return self.warming is None or not self.warming.is_alive()
 
@@ -99,9 +100,9 @@ def search_slots() -> threading.BoundedSemaphore:
     return _resources().search_slots
 
 
-def is_ready() -> bool:
-    """Whether the current data generation is open and warm (`Resources.ready`)."""
-    return _resources().ready()
+def is_ready(generation: str) -> bool:
+    """Whether ``generation`` is open and warm (`Resources.ready`)."""
+    return _resources().ready(generation)
 
 
 def get_data_dir():
