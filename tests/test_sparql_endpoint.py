@@ -166,10 +166,39 @@ def test_updates_are_refused_and_nothing_changes(sc, hostile):
     "select * where { ?a ?b ?c OPTIONAL { service silent <http://example.org/sparql> { ?s ?p ?o } } }",
     "SELECT * WHERE { { SELECT ?s WHERE { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } } } }",
     "ASK { FILTER EXISTS { SERVICE <http://example.org/sparql> { ?s ?p ?o } } }",
+    r"SELECT * WHERE { SERVIC\u0045 <http://example.org/sparql> { ?s ?p ?o } }",  # SPARQL resolves \u first
 ])
 def test_service_is_refused(sc, federated):
     body = assert_error_shape(sc.get("/sparql", query_string={"query": federated}), 400)
     assert "SERVICE" in body["error"]
+
+
+@pytest.mark.parametrize("query,checked", [
+    ("SELECT ?s WHERE { ?s ?p ?o }", False),
+    ("ASK { ?s a <http://example.org/Thing> }", False),
+    ("select * { serVice <http://example.org/sparql> { ?s ?p ?o } }", True),
+    (r"SELECT * { SERVIC\u0045 <http://example.org/sparql> { ?s ?p ?o } }", True),
+    (r"SELECT * { SERVIC\U00000045 <http://example.org/sparql> { ?s ?p ?o } }", True),
+    ('SELECT ?s { ?s ?p "Children\'s Services" }', True),  # conservative: a literal counts too
+    ("SELECT * WHERE " + "{ " * 70 + "?s ?p ?o" + " }" * 70, True),
+    ("SELECT * WHERE " + "{ " * 20 + "?s ?p ?o" + " }" * 20, False),
+])
+def test_which_queries_rdflib_checks_first(query, checked):
+    from web.sparql import may_federate
+
+    assert may_federate(query) is checked
+
+
+def test_a_query_checked_first_is_answered_as_any_other(sc):
+    query = 'SELECT ?s WHERE { ?s ?p ?o FILTER(?o != "Social Services") } ORDER BY ?s LIMIT 3'
+    response = sc.get("/sparql", query_string={"query": query})
+    assert response.status_code == 200
+    assert [b["s"]["value"] for b in response.get_json()["results"]["bindings"]] == [f"{EX}thing/0"] * 2 + [f"{EX}thing/1"]
+
+
+def test_deep_nesting_is_a_clear_400(sc):
+    body = assert_error_shape(sc.get("/sparql", query_string={"query": "SELECT * WHERE " + "{" * 2000 + "}" * 2000}), 400)
+    assert "SPARQL" in body["error"]
 
 
 def test_malformed_query_gets_the_parser_message(sc):
