@@ -101,6 +101,32 @@ def test_select_content_negotiation(sc, accept, parse):
     assert parse(response.data) == N_THINGS
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+SOLUTIONS = [  # every kind of term a worker sends, unbound values and non-ASCII text included
+    [("uri", f"{EX}a"), ("literal", "Thing", "en", None), ("literal", "5", None, _XSD + "integer"), ("bnode", "b0")],
+    [("uri", f"{EX}b"), ("literal", 'café "quoted"\nline', None, _XSD + "string"), None, None],
+    [("uri", f"{EX}c"), ("literal", "dir", "ar", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"),
+     ("literal", "2024-01-30", None, _XSD + "date"), ("literal", "plain", None, None)],
+]
+
+
+@pytest.mark.parametrize("answer", [
+    pytest.param(("solutions", ["s", "label", "n", "b"], SOLUTIONS), id="select"),
+    pytest.param(("solutions", ["s"], []), id="no-rows"),
+    pytest.param(("boolean", True, None), id="ask-true"),
+    pytest.param(("boolean", False, None), id="ask-false"),
+])
+def test_results_json_is_the_document_rdflib_writes(answer):
+    from web.sparql import serialize_with_rdflib, sparql_results_json
+    from web.sparql_worker import QueryAnswer
+
+    kind, second, rows = answer
+    made = QueryAnswer("boolean", boolean=second) if kind == "boolean" else QueryAnswer(kind, variables=second, rows=rows)
+    ours = sparql_results_json(made)
+    assert json.loads(ours) == json.loads(serialize_with_rdflib(made, "application/sparql-results+json"))
+    assert ours.decode("utf-8")  # UTF-8, as the media type says
+
+
 def test_tsv_uses_rdf_term_syntax(sc):
     response = sc.get("/sparql", query_string={"query": LABELS + " LIMIT 1"}, headers={"Accept": "text/tab-separated-values"})
     header, row = response.get_data(as_text=True).strip().split("\n")
