@@ -210,9 +210,9 @@ def test_service_is_refused(sc, federated):
     ("SELECT * WHERE " + "{ " * 20 + "?s ?p ?o" + " }" * 20, False),
 ])
 def test_which_queries_rdflib_checks_first(query, checked):
-    from web.sparql import may_federate
+    from web.sparql import needs_grammar_check
 
-    assert may_federate(query) is checked
+    assert needs_grammar_check(query) is checked
 
 
 def test_a_query_checked_first_is_answered_as_any_other(sc):

@@ -1,8 +1,8 @@
 """The public SPARQL 1.1 Protocol endpoint ``/sparql``: read-only, time- and row-limited.
 
 Updates (``INSERT``, ``LOAD``, ``DROP``...) and federation (``SERVICE``) are refused before
-anything runs, whatever their spelling. A query whose text cannot name SERVICE (`may_federate`)
-goes straight to Oxigraph's own parser, in a worker process (web.sparql_worker) over the
+anything runs, whatever their spelling. A query whose text cannot name SERVICE and nests
+shallowly (`needs_grammar_check`) goes straight to Oxigraph's own parser, in a worker process (web.sparql_worker) over the
 read-only store snapshot, which parses queries only, never updates; any other query, and any
 query Oxigraph refuses, is parsed with rdflib's SPARQL grammar first, for its verdict and its
 message. The union of the named graphs is the default graph.
@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Flask, Response, current_app, render_template, request
 from pyparsing import ParseException
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import XSD, BNode, Graph, Literal, URIRef, Variable
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.query import Result
@@ -92,11 +92,12 @@ _NAMES_SERVICE = re.compile(r"service|\\u", re.IGNORECASE)
 # rdflib's grammar turns deep nesting into a clear 400 (RecursionError); a query that nests at
 # most this many brackets deep (counted as brackets in all) cannot need that.
 _SHALLOW_BRACKETS = 64
+_XSD_STRING = str(XSD.string)  # plain literals: no datatype written
 # What a worker's answer says of the query's form, for content negotiation after the run.
 _ANSWER_FORMS = {"boolean": "ASK", "solutions": "SELECT", "triples": "CONSTRUCT"}
 
 
-def may_federate(sparql: str) -> bool:
+def needs_grammar_check(sparql: str) -> bool:
     """Whether rdflib's grammar must check ``sparql`` before it runs: its text may name SERVICE
     (anywhere: a literal "Social Services" counts, the check is conservative) or nests deeply.
 
@@ -170,7 +171,7 @@ def _rdf_term(term: Any):
     value, lang, datatype = term[1], term[2], term[3]
     if lang:
         return Literal(value, lang=lang)
-    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+    if datatype and datatype != _XSD_STRING:
         # lexical form kept as is: rdflib must not re-normalise the store's values
         return Literal(value, datatype=URIRef(datatype), normalize=False)
     return Literal(value)
@@ -180,9 +181,6 @@ def _tsv_term(term: Any) -> str:
     if term is None:
         return ""
     return term.n3().replace("\t", "\\t").replace("\n", "\\n")
-
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _json_term(term: Any) -> dict[str, str]:
@@ -287,7 +285,7 @@ def sparql_endpoint() -> Response:
     data_dir = get_data_dir()
     if data_dir.remote:  # the remote server may federate: every query is checked
         return _forward_to_remote(query, negotiate(check_query(query), format_param), default_graphs, config)
-    form = check_query(query) if may_federate(query) else None
+    form = check_query(query) if needs_grammar_check(query) else None
     media_type = negotiate(form, format_param) if form else None
     try:
         store_path = str(data_dir.graph_path())
