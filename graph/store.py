@@ -221,6 +221,11 @@ class GraphStore:
         written, here or, remote, by others."""
         return self.read_only and self._ox is not None
 
+    def kept(self, name: str) -> Any:
+        """What `derived` keeps under ``name``, or None if nothing is kept (yet): for a faster
+        path that should not wait for it to be worked out."""
+        return self._derived.get(name) if self.keeps_derived else None
+
     def derived(self, name: str, compute: Callable[[], Any]) -> Any:
         """``compute()``, kept for the store's life when `keeps_derived`, else computed each time."""
         if not self.keeps_derived:

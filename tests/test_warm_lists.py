@@ -23,6 +23,7 @@ def test_the_lists_orders_are_kept_before_any_list_request(corpus_data_dir):
         assert graph.derived("people by name", not_again)
         assert graph.derived("facets of cg:Inspection", not_again)["grade"]
         assert graph.derived("roles of foaf:Person", not_again)
+        assert graph.kept("facts of every cg:Inspection").iris == inspections
         # The lists answer from what was kept.
         body = app.test_client().get("/api/inspections?size=2").get_json()
         assert body["total"] == len(inspections) and [i["id"] for i in body["results"]] == inspections[:2]
@@ -33,3 +34,5 @@ def test_warming_can_be_turned_off(corpus_data_dir):
         resources, graph = _opened(app)
         assert resources.warming is None
         assert graph.derived("order of cg:Meeting", lambda: "not kept") == "not kept"
+        app.test_client().get("/api/inspections?size=2")
+        assert graph.kept("facts of every cg:Inspection") is None  # pages read from the store
