@@ -10,17 +10,20 @@ joined and sorted hundreds of thousands of records per request.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Hashable, Iterable, Sequence
+from typing import Hashable, Iterable, Mapping, Sequence
 
 import numpy as np
 
 NONE = np.empty(0, dtype=np.uint32)
 
 
-def positions_by_value(order: Sequence[str], pairs: Iterable[tuple[str, Hashable]]) -> dict[Hashable, np.ndarray]:
+def positions_by_value(order: Sequence[str], pairs: Iterable[tuple[str, Hashable]], *,
+                       position: Mapping[str, int] | None = None) -> dict[Hashable, np.ndarray]:
     """Each value of ``pairs`` (record IRI, value) -> sorted distinct positions in ``order`` of
-    the records having it. Records not in ``order`` are left out: the facet describes the list."""
-    position = {iri: n for n, iri in enumerate(order)}
+    the records having it. Records not in ``order`` are left out: the facet describes the list.
+    ``position`` (IRI -> its position in ``order``), when given, saves working it out again."""
+    if position is None:
+        position = {iri: n for n, iri in enumerate(order)}
     found: dict[Hashable, list[int]] = defaultdict(list)
     for iri, value in pairs:
         n = position.get(iri)

@@ -119,11 +119,17 @@ def _all(rows: list[dict[str, Any]], var: str) -> list[Any]:
     return sorted({r[var] for r in rows if r.get(var) is not None}, key=str)
 
 
-def _person_pattern(var: str, name: str) -> str:
-    """Triple patterns binding ``?var`` to people whose normalised name (or surname) is ``name``'s key."""
+def _name_key(name: str) -> str:
+    """The key of a person's name as typed (`person_key`); a ValueError if nothing is left of it."""
     key = person_key(name)
     if not key:
         raise ValueError("empty name")
+    return key
+
+
+def _person_pattern(var: str, name: str) -> str:
+    """Triple patterns binding ``?var`` to people whose normalised name (or surname) is ``name``'s key."""
+    key = _name_key(name)
     if " " in key:
         return f"{var} cg:nameKey {_lit(key)} ."
     return f"{{ {var} cg:nameKey {_lit(key)} }} UNION {{ {var} cg:familyNameKey {_lit(key)} }}"
@@ -316,9 +322,9 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
 
     First the inspections that match, in that order; then the facts of the page only (each
     inspection's facts cost a lookup per value, so an archive's million inspections are never
-    all read for one page). A filter by inspector or school asks the store; the others (grade,
-    type, HMI, dates) are read off every inspection's order and its facets (`graph.facets`),
-    kept for the life of a read-only snapshot.
+    all read for one page). Over a read-only snapshot the filters are read off every
+    inspection's order and its facets (`graph.facets`), and the page's facts off `InspectionRows`
+    once kept, all kept for the snapshot's life; other stores are asked each time.
     """
     _check_date(date_from, "from")
     _check_date(date_to, "to")
@@ -329,8 +335,9 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
         if concept is None:
             raise ValueError(f"unknown grade {grade!r}")
     type_key = type.lower() if type is not None else None
-    faceted = concept is not None or type_key is not None or hmi is not None
-    if inspector or school or (faceted and not store.keeps_derived):
+    inspector_key = _name_key(inspector) if inspector else None
+    faceted = inspector or school or concept is not None or type_key is not None or hmi is not None
+    if faceted and not store.keeps_derived:
         ordered = _inspections_asked(store, inspector, school, concept, type_key, hmi, date_from, date_to)
         total, page = len(ordered), _window(ordered, offset, limit)
     else:
@@ -339,6 +346,13 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
         if faceted:
             facets = _inspection_facets(store)
             having, lacking = [], []
+            if inspector_key:  # as `_person_pattern` matches: the whole name, or a surname alone
+                keyed = [facets["lead"].get(inspector_key, F.NONE)]
+                if " " not in inspector_key:
+                    keyed.append(facets["lead family"].get(inspector_key, F.NONE))
+                having.append(F.union(keyed))
+            if school:
+                having.append(facets["school"].get(school_key(school), F.NONE))
             if concept:
                 having.append(facets["grade"].get(str(concept), F.NONE))
             if type_key is not None:
@@ -544,24 +558,56 @@ def _inspections_asked(store: GraphStore, inspector: str | None, school: str | N
 
 
 def _inspection_facets(store: GraphStore) -> dict[str, dict[Any, Any]]:
-    """The grade (concept IRI), type (in lower case) and HMI lead (True) of every inspection, as
-    facets of its kept order (`graph.facets`), kept for the life of a read-only snapshot.
+    """The grade (concept IRI), type (in lower case), HMI lead (True), lead inspector (the key of
+    their name, and of their surname) and school (the key of its name) of every inspection, as
+    facets of its kept order (`graph.facets`), kept for the life of a read-only snapshot. Each
+    scan is the pattern `_inspections_asked` joins for that filter, so both give the same answers.
 
     Asked of the store, the HMI filter took 85 s a page at 10,000 documents, then 1.5 s as a
     join, and 53 s at 100,000 (a grade 11.7 s, a grade not led by an HMI 84 s): each request
-    joined and sorted every inspection that passes. Three scans, once, instead."""
+    joined and sorted every inspection that passes. Scans, once, instead. The inspector and school
+    filters cost less asked (0.9 ms for an inspector's 32 at 10,000 documents), but that was
+    three quarters of the inspector question once the inspections' facts were kept."""
     def compute() -> dict[str, dict[Any, Any]]:
         iris = _kept_order(store, "cg:Inspection", _INSPECTION_IRI)[1]
+        position = {iri: n for n, iri in enumerate(iris)}
+
+        def pairs(query: str) -> Iterator[tuple[str, Any]]:
+            return ((row["i"], row["v"]) for row in _each_row(store, query))
+
         # Not joined with `?i a cg:Inspection`: what is not an inspection is not in the order, and
-        # the join made the grade scan take 6-7 s at 10,000 documents instead of 2.5.
-        scans = {
-            "grade": "SELECT ?i ?v WHERE { ?i cg:grade ?v }",
-            "type": "SELECT ?i (LCASE(STR(?kind)) AS ?v) WHERE { ?i cg:inspectionType ?kind }",
-            "hmi": f"SELECT DISTINCT ?i (true AS ?v) WHERE {{ {_LED_BY_HMI} }}",
+        # the join made the grade scan take 6-7 s at 10,000 documents instead of 2.5. The names'
+        # keys are joined here, not in the store: the lead and school scans joined with them
+        # took 14 s there, each part alone 6.7.
+        facets = {
+            "grade": pairs("SELECT ?i ?v WHERE { ?i cg:grade ?v }"),
+            "type": pairs("SELECT ?i (LCASE(STR(?kind)) AS ?v) WHERE { ?i cg:inspectionType ?kind }"),
+            "hmi": pairs(f"SELECT DISTINCT ?i (true AS ?v) WHERE {{ {_LED_BY_HMI} }}"),
         }
-        return {name: F.positions_by_value(iris, ((row["i"], row["v"]) for row in _each_row(store, query)))
-                for name, query in scans.items()}
+        out = {name: F.positions_by_value(iris, found, position=position) for name, found in facets.items()}
+        keys = _keys_of(store, "cg:nameKey")
+        leads = list(pairs("SELECT ?i ?v WHERE { ?i prov:qualifiedAssociation ?a . "
+                           "?a prov:agent ?v ; prov:hadRole cg:LeadInspector }"))
+        out["lead"] = F.positions_by_value(iris, _keyed(leads, keys), position=position)
+        out["school"] = F.positions_by_value(iris, _keyed(pairs("SELECT ?i ?v WHERE { ?i cg:school ?v }"), keys),
+                                             position=position)
+        out["lead family"] = F.positions_by_value(iris, _keyed(leads, _keys_of(store, "cg:familyNameKey")),
+                                                  position=position)
+        return out
     return store.derived("facets of cg:Inspection", compute)
+
+
+def _keys_of(store: GraphStore, predicate: str) -> dict[str, list[str]]:
+    """Every subject having ``predicate`` (a name key) -> its values."""
+    keys: dict[str, list[str]] = defaultdict(list)
+    for row in _each_row(store, f"SELECT ?s ?v WHERE {{ ?s {predicate} ?v }}"):
+        keys[row["s"]].append(row["v"])
+    return keys
+
+
+def _keyed(pairs: Iterable[tuple[str, str]], keys: dict[str, list[str]]) -> Iterator[tuple[str, str]]:
+    """(record, key) for each (record, node) pair and key of the node."""
+    return ((record, key) for record, node in pairs for key in keys.get(node, ()))
 
 
 # An inspection's or a meeting's IRI, as minted here, holds its order: (the school's or the

@@ -224,7 +224,8 @@ def test_a_read_only_snapshot_lists_meetings_as_a_writable_store_does(corpus, tm
                         {"date_from": starts[0][:4], "date_to": starts[-1][:4], "hmi": False}, {"hmi": True},
                         {"grade": grade, "hmi": False}, {"type": kind.upper()}, {"type": kind, "date_from": starts[1]},
                         {"type": "no such type"}, {"grade": grade, "type": kind, "hmi": True},
-                        {"date_from": starts[-1], "date_to": starts[0], "grade": grade}):
+                        {"date_from": starts[-1], "date_to": starts[0], "grade": grade},
+                        *_name_filters(everything)):
             for window in ({}, {"offset": 1, "limit": 2}):
                 assert Q.inspections_page(snapshot, **filters, **window) == Q.inspections_page(corpus, **filters, **window), filters
         for filters in ({}, {"offset": 2, "limit": 3}, {"role": "inspector"}, {"role": "councillor", "limit": 2},
@@ -237,6 +238,17 @@ def test_a_read_only_snapshot_lists_meetings_as_a_writable_store_does(corpus, tm
         assert corpus.derived("x", list) is not corpus.derived("x", list)
     finally:
         snapshot.close()
+
+
+def _name_filters(inspections: list[dict]) -> list[dict]:
+    """Filters by inspector and school as people type them: whole names, a surname alone, a
+    title, other case, a name nobody has, with other filters."""
+    led = next(i for i in inspections if i["inspector"]["name"] and " " in i["inspector"]["name"])
+    lead, school = led["inspector"]["name"], led["school"]["name"]
+    return [{"inspector": lead}, {"inspector": f"Mrs {lead.upper()} HMI"}, {"inspector": lead.split()[-1]},
+            {"inspector": lead, "hmi": not led["inspector"]["hmi"]}, {"inspector": lead, "date_from": led["start"]},
+            {"inspector": "Nobody Atall"}, {"school": school}, {"school": school.lower(), "grade": led["grade"]},
+            {"school": "No Such School"}, {"inspector": lead, "school": school}]
 
 
 def test_inspections_are_listed_oldest_first_and_paged_in_that_order(corpus):
