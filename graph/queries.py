@@ -585,14 +585,15 @@ def _inspection_facets(store: GraphStore) -> dict[str, dict[Any, Any]]:
             "hmi": pairs(f"SELECT DISTINCT ?i (true AS ?v) WHERE {{ {_LED_BY_HMI} }}"),
         }
         out = {name: F.positions_by_value(iris, found, position=position) for name, found in facets.items()}
-        keys = _keys_of(store, "cg:nameKey")
-        leads = list(pairs("SELECT ?i ?v WHERE { ?i prov:qualifiedAssociation ?a . "
-                           "?a prov:agent ?v ; prov:hadRole cg:LeadInspector }"))
-        out["lead"] = F.positions_by_value(iris, _keyed(leads, keys), position=position)
-        out["school"] = F.positions_by_value(iris, _keyed(pairs("SELECT ?i ?v WHERE { ?i cg:school ?v }"), keys),
+        keys = {"lead": _keys_of(store, "cg:nameKey"), "lead family": _keys_of(store, "cg:familyNameKey")}
+        out["school"] = F.positions_by_value(iris, _keyed(pairs("SELECT ?i ?v WHERE { ?i cg:school ?v }"), keys["lead"]),
                                              position=position)
-        out["lead family"] = F.positions_by_value(iris, _keyed(leads, _keys_of(store, "cg:familyNameKey")),
-                                                  position=position)
+        # One scan of the leads for both of their facets: each pair tagged with the facet it is for.
+        leads = pairs("SELECT ?i ?v WHERE { ?i prov:qualifiedAssociation ?a . ?a prov:agent ?v ; prov:hadRole cg:LeadInspector }")
+        tagged = ((i, (name, key)) for i, person in leads for name, of in keys.items() for key in of.get(person, ()))
+        both = F.positions_by_value(iris, tagged, position=position)
+        for name in keys:
+            out[name] = {key: found for (tag, key), found in both.items() if tag == name}
         return out
     return store.derived("facets of cg:Inspection", compute)
 
