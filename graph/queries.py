@@ -337,7 +337,9 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
     type_key = type.lower() if type is not None else None
     inspector_key = _name_key(inspector) if inspector else None
     faceted = inspector or school or concept is not None or type_key is not None or hmi is not None
-    if faceted and not store.keeps_derived:
+    # A name filter costs the store little, so it waits for no facet still being worked out.
+    named_unkept = (inspector or school) and store.kept(_INSPECTION_FACETS) is None
+    if faceted and (not store.keeps_derived or named_unkept):
         ordered = _inspections_asked(store, inspector, school, concept, type_key, hmi, date_from, date_to)
         total, page = len(ordered), _window(ordered, offset, limit)
     else:
@@ -402,6 +404,7 @@ def _inspection_result(iri: str, one: dict[str, Any]) -> dict:
 
 
 _KEPT_INSPECTION_ROWS = "facts of every cg:Inspection"
+_INSPECTION_FACETS = "facets of cg:Inspection"
 
 
 class InspectionRows:
@@ -595,7 +598,7 @@ def _inspection_facets(store: GraphStore) -> dict[str, dict[Any, Any]]:
         for name in keys:
             out[name] = {key: found for (tag, key), found in both.items() if tag == name}
         return out
-    return store.derived("facets of cg:Inspection", compute)
+    return store.derived(_INSPECTION_FACETS, compute)
 
 
 def _keys_of(store: GraphStore, predicate: str) -> dict[str, list[str]]:

@@ -329,3 +329,19 @@ def test_an_inspection_told_twice_is_read_from_one_document():
     # One document's record, whole: the grade and the lead from the same graph, not a mix.
     assert (told["grade"].lower(), told["inspector"]["name"], told["inspector"]["hmi"]) in {
         ("outstanding", "Ann Holt", True), ("requires improvement", "Ben Dale", False)}
+
+
+def test_a_name_filter_waits_for_no_facet(tmp_path):
+    """Before the facets are kept (the warm-up still working), an inspector or school filter asks
+    the store, as cheap as it is, instead of working out every inspection's facets first."""
+    snapshot = _snapshot_of(list(corpus_extractions()), tmp_path / "store")
+    try:
+        led = next(i for i in Q.find_inspections(load(list(corpus_extractions()))[0]) if i["inspector"]["name"])
+        asked = Q.inspections_page(snapshot, inspector=led["inspector"]["name"])
+        assert Q.inspections_page(snapshot, school=led["school"]["name"])[0] >= 1
+        assert snapshot.kept("facets of cg:Inspection") is None and asked[0] >= 1
+        Q.inspections_page(snapshot, grade=led["grade"])  # a grade filter works the facets out
+        assert snapshot.kept("facets of cg:Inspection") is not None
+        assert Q.inspections_page(snapshot, inspector=led["inspector"]["name"]) == asked
+    finally:
+        snapshot.close()
