@@ -954,8 +954,11 @@ def describe_entity(store: GraphStore, iri: str) -> dict | None:
                 for (p, o), g in _group([dict(r, po=(r["p"], r["o"])) for r in link_rows], "po").items()]
     incoming_links = [{"predicate": p, "id": s, "label": _best(_all(g, "sLabel"))}
                       for (s, p), g in _group([dict(r, sp=(r["s"], r["p"])) for r in incoming], "sp").items()]
+    # The graphs first, each once: the page looked up per graph, not per triple of the entity
+    # (a school's sources 0.30 -> 0.19 ms at 10,000 documents).
     sources = _rows(store, f"""SELECT DISTINCT ?name ?page WHERE {{
-        GRAPH ?g {{ {node} ?p ?o OPTIONAL {{ {node} cg:page ?page }} }} ?g cg:fileName ?name }}""")
+        {{ SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ {node} ?p ?o }} }} }}
+        OPTIONAL {{ GRAPH ?g {{ {node} cg:page ?page }} }} ?g cg:fileName ?name }}""")
     return {
         "id": iri, "types": types, "label": _best(rdfs_labels) or _best(labels) or iri, "labels": labels,
         "properties": [{"predicate": p, "value": v} for p, v in properties],

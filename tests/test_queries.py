@@ -87,6 +87,21 @@ def test_describe_entity(store):
     assert Q.describe_entity(store, f"{BASE}/id/school/nowhere") is None
 
 
+def test_an_entitys_sources_are_each_document_stating_it_with_its_pages(corpus):
+    """Each document graph with a triple about the entity, with the entity's page there (none:
+    None), as a plain reading of the quads gives them."""
+    entities = [i["id"] for i in Q.find_inspections(corpus)] + [i["school"]["id"] for i in Q.find_inspections(corpus)]
+    entities += [m["id"] for m in Q.find_meetings(corpus)]
+    for iri in entities[::3]:
+        expected = set()
+        for row in Q._rows(corpus, f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"):
+            name = Q._rows(corpus, f"SELECT ?n WHERE {{ <{row['g']}> cg:fileName ?n }}")[0]["n"]
+            pages = [r["page"] for r in Q._rows(corpus, f"SELECT ?page WHERE {{ GRAPH <{row['g']}> {{ <{iri}> cg:page ?page }} }}")]
+            expected |= {(name, page) for page in pages or [None]}
+        got = {(s["document"], s["page"]) for s in Q.describe_entity(corpus, iri)["sources"]}
+        assert got == expected and got, iri
+
+
 def test_decisions_and_stats(store):
     found = Q.decisions(store, body="cabinet", date_from="2022")
     assert [d["subject"] for d in found] == ["Closure"] and found[0]["date"] == "2022-05-26"
