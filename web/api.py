@@ -295,7 +295,7 @@ def entity() -> Response:
 
 @bp.get("/api/graph/path")
 def graph_path() -> Response:
-    """Shortest path between two entities in the networkx projection of the graph."""
+    """Shortest path between two entities, links followed either way (graph.network.shortest_path)."""
     from graph.network import shortest_path
 
     params = Params(request.args)

@@ -76,7 +76,10 @@ SCHEMAS: dict[str, Any] = {
     }, ["id", "types", "label", "properties", "outgoing", "incoming", "sources"]),
     "Path": _obj({"from": {"type": "string"}, "to": {"type": "string"}, "length": {"type": "integer"},
                   "results": {"type": "array"}}, ["from", "to", "results"]),
-    "Neighbours": {"type": "object"},
+    "Neighbours": _obj({"id": {"type": "string"}, "nodes": {"type": "array", "items": {"type": "object"}},
+                        "edges": {"type": "array", "items": {"type": "object"}},
+                        "truncated": {"type": "boolean", "description": "present (true) when the levels stopped at 5,000 entities"}},
+                       ["id", "nodes", "edges"]),
 }
 
 
