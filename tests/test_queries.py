@@ -360,3 +360,14 @@ def test_a_name_filter_waits_for_no_facet(tmp_path):
         assert Q.inspections_page(snapshot, inspector=led["inspector"]["name"]) == asked
     finally:
         snapshot.close()
+
+
+def test_a_committees_meetings_by_its_iri_are_its_own(corpus):
+    meetings = Q.find_meetings(corpus)
+    committees = sorted({m["committee"]["id"] for m in meetings})
+    assert committees
+    for committee in committees:
+        own = [m for m in meetings if m["committee"]["id"] == committee]
+        assert Q.find_meetings(corpus, committee_id=committee) == own
+        assert Q.meetings_page(corpus, committee_id=committee, limit=1) == (len(own), own[:1])
+    assert Q.find_meetings(corpus, committee_id="http://test.example/id/committee/none") == []

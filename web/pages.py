@@ -154,7 +154,9 @@ def render_entity(iri: str) -> Response:
         except ApiError:
             sections["meeting"] = None
     elif kind == "committee":
-        sections["committee_meetings"] = _same(ask(queries.find_meetings, store, committee=label), "committee", iri)
+        # By the committee's IRI: by its name, every council's committee of that name was read
+        # (139 s for an overview and scrutiny committee at 10,000 documents), then all but one dropped.
+        sections["committee_meetings"] = ask(queries.find_meetings, store, committee_id=iri)
     html_page = render_template("entity.html", entity=entity, kind=kind, label=label, sections=sections)
     return Response(html_page, mimetype="text/html")
 
