@@ -439,22 +439,23 @@ class InspectionRows:
         rows = cls(iris, {name: array("i", [-1]) * len(iris) for name, _ in _inspection_rows_fields()}, [])
         graphs = sorted(row["g"] for row in _each_row(store, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a cg:Inspection } }"))
         chunks = [graphs[i:i + graphs_per_query] for i in range(0, len(graphs), graphs_per_query)]
-        rows._take_solutions(_solutions_ahead(store, [_inspection_rows_query(chunk) for chunk in chunks]))
+        rank = {graph: r for r, graph in enumerate(graphs)}
+        rows._take_solutions(_solutions_ahead(store, [_inspection_rows_query(chunk) for chunk in chunks]), rank)
         return rows
 
-    def _take_solutions(self, solutions: Iterable[Any]) -> None:
+    def _take_solutions(self, solutions: Iterable[Any], rank: dict[str, int]) -> None:
         """Fill the columns from solutions of `_inspection_rows_query`, keeping each inspection's
-        values from the least graph typing it (as `_graph_of` picks) and reducing several values
-        of a fact to one (`_reduce_fact`)."""
+        values from the least graph typing it (as `_graph_of` picks; ``rank``: each graph's place
+        among them by IRI) and reducing several values of a fact to one (`_reduce_fact`)."""
         fields, columns, values, position = _inspection_rows_fields(), self.columns, self.values, self.position
         index: dict[Any, int] = {}
-        graph_of: list[str | None] = [None] * len(self.iris)
+        graph_of = array("i", [len(rank)]) * len(self.iris)  # the rank of the graph read so far (none: past the last)
         for row in solutions:
             n = position.get(row[0].value)
             if n is None:
                 continue
-            graph = row[1].value
-            if graph_of[n] is None or graph < graph_of[n]:  # a lesser graph: its values replace a greater one's
+            graph = rank[row[1].value]
+            if graph < graph_of[n]:  # a lesser graph: its values replace a greater one's
                 graph_of[n] = graph
                 for column in columns.values():
                     column[n] = -1
