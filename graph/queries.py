@@ -17,7 +17,7 @@ import collections
 import itertools
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import pyoxigraph
 from rdflib import Literal, URIRef
@@ -343,32 +343,39 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
         ordered = _inspections_asked(store, inspector, school, concept, type_key, hmi, date_from, date_to)
         total, page = len(ordered), _window(ordered, offset, limit)
     else:
-        days, iris = _kept_order(store, "cg:Inspection", _INSPECTION_IRI)
-        span = _date_span(days, date_from, date_to)
-        if faceted:
-            facets = _inspection_facets(store)
-            having, lacking = [], []
-            if inspector_key:  # as `_person_pattern` matches: the whole name, or a surname alone
-                keyed = [facets["lead"].get(inspector_key, F.NONE)]
-                if " " not in inspector_key:
-                    keyed.append(facets["lead family"].get(inspector_key, F.NONE))
-                having.append(F.union(keyed))
-            if school:
-                having.append(facets["school"].get(school_key(school), F.NONE))
-            if concept:
-                having.append(facets["grade"].get(str(concept), F.NONE))
-            if type_key is not None:
-                having.append(facets["type"].get(type_key, F.NONE))
-            if hmi is not None:
-                (having if hmi else lacking).append(facets["hmi"].get(True, F.NONE))
-            positions = F.narrow(span, having, lacking)
-        else:
-            positions = range(*span)
+        iris, positions = _inspections_kept(store, inspector_key, school, concept, type_key, hmi, date_from, date_to)
         total, page = len(positions), [iris[n] for n in _window(positions, offset, limit)]
     kept = store.kept(_KEPT_INSPECTION_ROWS)
     if kept is not None:
         return total, kept.results(page)
     return total, _inspection_results(store, page)
+
+
+def _inspections_kept(store: GraphStore, inspector_key: str | None, school: str | None, concept: str | None,
+                      type_key: str | None, hmi: bool | None, date_from: str | None, date_to: str | None
+                      ) -> tuple[list[str], Sequence[int]]:
+    """The kept order's IRIs and the positions in it of the inspections matching, read off the
+    order's dates and its facets (`_inspection_facets`)."""
+    days, iris = _kept_order(store, "cg:Inspection", _INSPECTION_IRI)
+    span = _date_span(days, date_from, date_to)
+    if not (inspector_key or school or concept is not None or type_key is not None or hmi is not None):
+        return iris, range(*span)
+    facets = _inspection_facets(store)
+    having, lacking = [], []
+    if inspector_key:  # as `_person_pattern` matches: the whole name, or a surname alone
+        keyed = [facets["lead"].get(inspector_key, F.NONE)]
+        if " " not in inspector_key:
+            keyed.append(facets["lead family"].get(inspector_key, F.NONE))
+        having.append(F.union(keyed))
+    if school:
+        having.append(facets["school"].get(school_key(school), F.NONE))
+    if concept:
+        having.append(facets["grade"].get(str(concept), F.NONE))
+    if type_key is not None:
+        having.append(facets["type"].get(type_key, F.NONE))
+    if hmi is not None:
+        (having if hmi else lacking).append(facets["hmi"].get(True, F.NONE))
+    return iris, F.narrow(span, having, lacking)
 
 
 def _inspection_results(store: GraphStore, iris: list[str]) -> list[dict]:
