@@ -384,12 +384,13 @@ def pick_targets(data: Path, engine: str) -> dict[str, Any]:
             first = _rows(store, f"""SELECT ?school WHERE {{ ?a prov:agent {lead} ; prov:hadRole cg:LeadInspector .
                 ?i prov:qualifiedAssociation ?a ; cg:school ?school }} ORDER BY STR(?school) LIMIT 1""")
         meetings, _ = meetings_page(store, limit=0)
-        middle = [m["id"] for m in meetings_page(store, offset=meetings // 2, limit=1)[1]]
+        middle = meetings_page(store, offset=meetings // 2, limit=1)[1]
     finally:
         store.close()
     inspector = name[0]["name"] if name and name[0].get("name") else "Smith"
     return {"inspector": inspector, "inspector_inspections": int(busiest[0]["n"]) if busiest else 0,
-            "school": first[0]["school"] if first else None, "meeting": meeting_key(middle[0]) if middle else None,
+            "school": first[0]["school"] if first else None, "meeting": meeting_key(middle[0]["id"]) if middle else None,
+            "committee": middle[0]["committee"]["id"] if middle else None,
             "inspections": int(inspections), "meetings": int(meetings)}
 
 
@@ -411,7 +412,7 @@ def step_queries(data: str, engine: str, count: str, seconds: str, load_seconds:
 
     from bench.http_load import run_load
     from councilgraph.data import DataDir
-    from graph import queries
+    from graph import network, queries
     from search import SearchQuery
 
     data_path, n, per, load_s = Path(data), int(count), float(seconds), float(load_seconds)
@@ -426,6 +427,11 @@ def step_queries(data: str, engine: str, count: str, seconds: str, load_seconds:
         http_paths["meeting"] = "/api/meetings/" + targets["meeting"]
     if targets["school"]:
         http_paths["entity"] = "/api/entity?id=" + q(targets["school"], safe="")
+        # Routes that once read the whole store per request (2026-12-03): kept in the run so a
+        # regression shows.
+        http_paths["neighbours"] = "/api/graph/neighbours?depth=2&id=" + q(targets["school"], safe="")
+    if targets.get("committee"):
+        http_paths["committee_page"] = "/entity?id=" + q(targets["committee"], safe="")
     http_paths["sparql"] = "/sparql?query=" + q(sparql, safe="")
 
     results: dict[str, Any] = {"targets": targets, "http": {}, "first": {}, "direct": {}, "concurrency": {},
@@ -483,6 +489,8 @@ def step_queries(data: str, engine: str, count: str, seconds: str, load_seconds:
         if targets["school"]:
             results["direct"]["entity"] = percentiles(timed_repeat(
                 lambda: queries.describe_entity(store, targets["school"]), count=n, seconds=per))
+            results["direct"]["neighbours"] = percentiles(timed_repeat(
+                lambda: network.neighbours(store, targets["school"], 2), count=n, seconds=per))
     finally:
         index.close()
         store.close()
@@ -702,7 +710,8 @@ def render(results: dict[str, Any]) -> str:
                              f"{_ms(h['p50_ms'])} | {_ms(h['p99_ms'])} | {_ms(c.get('p50_ms'))} | {_ms(c.get('p99_ms'))} | "
                              f"{_ms(d.get('p50_ms'))} | {_ms(d.get('p99_ms'))} | {_ratio(h['p50_ms'], d.get('p50_ms'))} | {h['n']} |")
     lines += ["", "Direct: search → the engine's `SearchIndex.search`; inspections / meeting / entity → "
-              "`graph.queries` over the read-only snapshot; sparql → pyoxigraph `Store.query` on "
+              "`graph.queries` over the read-only snapshot; neighbours → `graph.network.neighbours` (depth 2 "
+              "around the school); committee_page: the HTML page of the meeting's committee (no direct call); sparql → pyoxigraph `Store.query` on "
               "the snapshot. `healthz` is the framework floor (never cached; it reads the manifest's counts).", ""]
     lines += ["### Concurrency: 16 keep-alive connections on loopback", "",
               "| docs | engine | response cache | route | req/s | p50 ms | p99 ms | requests | errors |",

@@ -71,6 +71,7 @@ def test_query_targets_by_aggregates_agree_with_the_full_lists(corpus_data_dir):
     assert targets["inspections"] == len(inspections) and targets["meetings"] == len(meetings)
     assert targets["school"] == min(i["school"]["id"] for i in inspections if i["inspector"]["name"] == busiest[0])
     assert targets["meeting"] == meeting_key(meetings[len(meetings) // 2]["id"])
+    assert targets["committee"] == meetings[len(meetings) // 2]["committee"]["id"]
 
 
 def test_the_raw_baselines_index_every_passage_streamed_from_the_file(tmp_path):
