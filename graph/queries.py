@@ -650,7 +650,8 @@ def _kept_order(store: GraphStore, kind: str, pattern: re.Pattern) -> tuple[list
     alone (329,000 meetings, 1.1 million inspections) takes seconds, decoding each IRI from a
     store that no longer fits in memory: hence kept (about 45 MB for the meetings there)."""
     def compute() -> tuple[list[str], list[str]]:
-        keyed = sorted(_order_key(pattern, row["s"]) for row in _rows(store, f"SELECT ?s WHERE {{ ?s a {kind} }}"))
+        # Streamed: the rows as a list of dicts first held 175 MB more at 30,000 documents.
+        keyed = sorted(_order_key(pattern, row["s"]) for row in _each_row(store, f"SELECT ?s WHERE {{ ?s a {kind} }}"))
         one_per_day: dict[str, str] = {}  # each date string once, not once per record
         return [one_per_day.setdefault(day, day) for day, _, _ in keyed], [iri for _, _, iri in keyed]
     return store.derived(f"order of {kind}", compute)
