@@ -10,6 +10,8 @@ person -> membership -> committee). Literals, types and vocabulary terms are lef
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 import networkx as nx
 
 from graph.queries import _iri, _rows
@@ -50,11 +52,16 @@ def projection(store: GraphStore) -> nx.MultiDiGraph:
     return graph
 
 
+def _values(nodes: list[str], size: int = 500) -> Iterator[str]:
+    """``nodes`` as SPARQL IRIs for a VALUES clause, ``size`` at a time."""
+    for i in range(0, len(nodes), size):
+        yield " ".join(_iri(n) for n in nodes[i:i + size])
+
+
 def _links_of(store: GraphStore, nodes: list[str]) -> set[tuple[str, str, str]]:
     """The projection's edges (subject, predicate, object) touching any of ``nodes``, either way."""
     links: set[tuple[str, str, str]] = set()
-    for i in range(0, len(nodes), 500):
-        values = " ".join(_iri(n) for n in nodes[i:i + 500])
+    for values in _values(nodes):
         rows = _rows(store, f"""SELECT DISTINCT ?s ?p ?o WHERE {{ VALUES ?n {{ {values} }}
             {{ ?n ?p ?o . BIND(?n AS ?s) }} UNION {{ ?s ?p ?n . BIND(?n AS ?o) }}
             FILTER(isIRI(?o)) {_SKIP_FILTER} FILTER(!STRSTARTS(STR(?o), "{_NS}")) }}""")
@@ -65,8 +72,7 @@ def _links_of(store: GraphStore, nodes: list[str]) -> set[tuple[str, str, str]]:
 def _labels_of(store: GraphStore, nodes: list[str]) -> dict[str, str]:
     """Each node's longest rdfs:label (the projection's label), for the nodes that have one."""
     labels: dict[str, str] = {}
-    for i in range(0, len(nodes), 500):
-        values = " ".join(_iri(n) for n in nodes[i:i + 500])
+    for values in _values(nodes):
         for row in _rows(store, f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} "
                                 f"?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }}"):
             if len(row["label"]) > len(labels.get(row["s"], "")):
@@ -120,8 +126,8 @@ def shortest_path(store: GraphStore, source: str, target: str, *, max_nodes: int
     not connected once ``max_nodes`` entities were reached. Between equals, the least IRIs and
     predicates win, so the answer does not depend on the store's order."""
     if source == target:
-        known = _links_of(store, [source]) or _labels_of(store, [source])
-        return [_node(source, _labels_of(store, [source]))] if known else None
+        labels = _labels_of(store, [source])
+        return [_node(source, labels)] if labels or _links_of(store, [source]) else None
     # Per side: each node reached -> (the node it was reached from, the link between them), and its distance.
     parents: list[dict[str, tuple[str, tuple[str, str, str]] | None]] = [{source: None}, {target: None}]
     distance: list[dict[str, int]] = [{source: 0}, {target: 0}]

@@ -518,18 +518,22 @@ def _inspection_rows_query(graphs: list[str]) -> str:
     """A SELECT of the inspections of ``graphs`` with their facts read inside each graph: the
     fact paths' trie (`_facts_pattern`) under ``GRAPH ?g``, evaluated graph by graph
     (``LATERAL``); one row per inspection and graph, more where a fact has several values.
-    ``?s`` and ``?g`` come first, then the facts' variables (`_inspection_rows_fields`)."""
-    pattern, ends = _facts_pattern(tuple(_INSPECTION_FACTS.items()))
+    ``?s`` and ``?g`` come first, then the facts' variables (`_inspection_rows_variables`)."""
+    pattern = _facts_pattern(tuple(_INSPECTION_FACTS.items()))[0]
     values = " ".join(_iri(g) for g in graphs)
-    return (f"SELECT ?s ?g {' '.join(dict.fromkeys(var for _, var in ends))} WHERE {{ VALUES ?g {{ {values} }} "
+    return (f"SELECT ?s ?g {' '.join(_inspection_rows_variables())} WHERE {{ VALUES ?g {{ {values} }} "
             f"LATERAL {{ GRAPH ?g {{ ?s a cg:Inspection . {pattern} }} }} }}")
+
+
+def _inspection_rows_variables() -> list[str]:
+    """The facts' variables, each once, in the order `_inspection_rows_query` selects them."""
+    return list(dict.fromkeys(var for _, var in _facts_pattern(tuple(_INSPECTION_FACTS.items()))[1]))
 
 
 def _inspection_rows_fields() -> list[tuple[str, int]]:
     """(fact name, column) of the solutions of `_inspection_rows_query`."""
-    ends = _facts_pattern(tuple(_INSPECTION_FACTS.items()))[1]
-    variables = list(dict.fromkeys(var for _, var in ends))
-    return [(name, 2 + variables.index(var)) for name, var in ends]
+    variables = _inspection_rows_variables()
+    return [(name, 2 + variables.index(var)) for name, var in _facts_pattern(tuple(_INSPECTION_FACTS.items()))[1]]
 
 
 def keep_inspection_rows(store: GraphStore) -> None:
@@ -596,14 +600,15 @@ def _inspection_facets(store: GraphStore) -> dict[str, dict[Any, Any]]:
             "hmi": pairs(f"SELECT DISTINCT ?i (true AS ?v) WHERE {{ {_LED_BY_HMI} }}"),
         }
         out = {name: F.positions_by_value(iris, found, position=position) for name, found in facets.items()}
-        keys = {"lead": _keys_of(store, "cg:nameKey"), "lead family": _keys_of(store, "cg:familyNameKey")}
-        out["school"] = F.positions_by_value(iris, _keyed(pairs("SELECT ?i ?v WHERE { ?i cg:school ?v }"), keys["lead"]),
+        name_keys = _keys_of(store, "cg:nameKey")  # people's and schools'
+        out["school"] = F.positions_by_value(iris, _keyed(pairs("SELECT ?i ?v WHERE { ?i cg:school ?v }"), name_keys),
                                              position=position)
         # One scan of the leads for both of their facets: each pair tagged with the facet it is for.
+        lead_keys = {"lead": name_keys, "lead family": _keys_of(store, "cg:familyNameKey")}
         leads = pairs("SELECT ?i ?v WHERE { ?i prov:qualifiedAssociation ?a . ?a prov:agent ?v ; prov:hadRole cg:LeadInspector }")
-        tagged = ((i, (name, key)) for i, person in leads for name, of in keys.items() for key in of.get(person, ()))
+        tagged = ((i, (name, key)) for i, person in leads for name, of in lead_keys.items() for key in of.get(person, ()))
         both = F.positions_by_value(iris, tagged, position=position)
-        for name in keys:
+        for name in lead_keys:
             out[name] = {key: found for (tag, key), found in both.items() if tag == name}
         return out
     return store.derived(_INSPECTION_FACETS, compute)
