@@ -70,6 +70,29 @@ def app_over(data_dir: Path, **settings) -> Iterator:
         app.extensions["councilgraph_sparql"].close()
 
 
+def assert_waits_for_its_slot(app, slots, path: str, others: list[str]) -> None:
+    """With every slot of ``slots`` taken, a request for ``path`` waits, the requests for
+    ``others`` answer meanwhile, and once a slot is given back ``path`` answers 200."""
+    answered = threading.Event()
+    statuses: list[int] = []
+
+    def ask() -> None:
+        statuses.append(app.test_client().get(path).status_code)
+        answered.set()
+
+    slots.acquire()  # as a request in progress would
+    try:
+        waiting = threading.Thread(target=ask)
+        waiting.start()
+        assert not answered.wait(0.5), f"{path} ran although the only slot was taken"
+        for other in others:
+            assert app.test_client().get(other).status_code == 200, other
+    finally:
+        slots.release()
+    assert answered.wait(30) and statuses == [200]
+    waiting.join(5)
+
+
 @pytest.fixture(scope="session")
 def corpus_app(corpus_data_dir):
     """One app over the corpus data dir, shared by the session (its SPARQL workers start once)."""

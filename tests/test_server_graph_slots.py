@@ -1,37 +1,17 @@
 """graph_concurrency: requests asking the embedded store past the bound wait their turn; others do not."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 
-from tests.conftest import app_over
+from tests.conftest import app_over, assert_waits_for_its_slot
 
 
 def test_graph_requests_past_the_bound_wait_their_turn(corpus_data_dir):
     with app_over(corpus_data_dir, graph_concurrency=1, response_cache_mb=0) as app:
-        client = app.test_client()
-        assert client.get("/api/inspections?size=1").status_code == 200  # the data is open
-        slots = app.extensions["councilgraph"].graph_slots
-        answered = threading.Event()
-        statuses: list[int] = []
-
-        def ask() -> None:
-            statuses.append(app.test_client().get("/api/meetings?size=1").status_code)
-            answered.set()
-
-        slots.acquire()  # as a graph request in progress would
-        try:
-            waiting = threading.Thread(target=ask)
-            waiting.start()
-            assert not answered.wait(0.5), "a graph request ran although the only slot was taken"
-            # Neither liveness nor keyword search waits for the store.
-            assert client.get("/healthz").status_code == 200
-            assert client.get("/api/search?q=school").status_code == 200
-        finally:
-            slots.release()
-        assert answered.wait(30) and statuses == [200]
-        waiting.join(5)
+        assert app.test_client().get("/api/inspections?size=1").status_code == 200  # the data is open
+        # Neither liveness nor keyword search waits for the store.
+        assert_waits_for_its_slot(app, app.extensions["councilgraph"].graph_slots, "/api/meetings?size=1",
+                                  ["/healthz", "/api/search?q=school"])
 
 
 @pytest.mark.parametrize("path, status", [
