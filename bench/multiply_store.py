@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -65,6 +64,8 @@ def multiply_store(src: Path, dest: Path, times: int, log=print) -> dict:
     """Write DEST as described above; returns counts and timings."""
     import pyoxigraph
 
+    from councilgraph.data import DataDir
+
     if times < 1:
         raise ValueError("--times must be at least 1")
     if dest.exists():
@@ -105,7 +106,7 @@ def multiply_store(src: Path, dest: Path, times: int, log=print) -> dict:
         for k in range(times):
             documents[name + copy_suffix(k).decode()] = json.loads(rewrite(text, k))
     manifest.update(documents=documents, snapshot=snapshot)  # its counts are the documents' sums
-    (dest / "manifest.json").write_text(json.dumps(manifest, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    DataDir({"data_dir": str(dest), "search_engine": manifest["engine"]}).write_manifest(manifest)
     timings["total_s"] = time.perf_counter() - started
     return {"quads": quads, "documents": len(documents), **timings}
 
