@@ -8,6 +8,8 @@ Layout::
       snapshots/000007/    a checkpoint of graph/ taken at the end of a run; readers open the
                            one named in the manifest, read-only, so a server and an ingest can
                            run at the same time (Oxigraph forbids a reader beside a writer)
+      snapshots/000007.kept  what the server's lists keep of that snapshot (graph.kept), saved
+                           by the first server process to work it out
       index/               the whoosh (or tantivy) index
       ingest.lock          held by the running ingest (fcntl), so two ingests never interleave
 
@@ -27,6 +29,8 @@ from contextlib import contextmanager
 from json.decoder import scanstring
 from pathlib import Path
 from typing import Any, Iterator
+
+from graph.kept import SUFFIX, kept_path
 
 MANIFEST_VERSION = 1
 # Parsed manifests shared by readers (DataDir.current_manifest): path -> (generation, manifest).
@@ -256,6 +260,7 @@ class DataDir:
             return None
         name = f"snapshots/{generation:06d}"
         target = self.root / name
+        kept_path(target).unlink(missing_ok=True)  # what the lists kept of the snapshot it replaces
         if target.exists():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -278,6 +283,10 @@ class DataDir:
             if keep and path == self.root / keep:
                 continue
             shutil.rmtree(path, ignore_errors=True)
+        # Kept files (and their lock files) of snapshots gone, these or earlier ones.
+        for path in folder.iterdir():
+            if path.is_file() and SUFFIX in path.name and not (folder / path.name.split(SUFFIX)[0]).is_dir():
+                path.unlink(missing_ok=True)
 
     def reconcile(self, manifest: dict[str, Any], store, index) -> None:
         """Drop graphs and passages of documents the manifest does not vouch for (left by a killed run)."""

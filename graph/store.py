@@ -68,6 +68,7 @@ class GraphStore:
         self._update_endpoint = update_endpoint
         self._graph_store_endpoint = graph_store_endpoint
         self.read_only = read_only
+        self.path: Path | None = None  # the embedded store's directory
         self._merged: bool | None = None if ox is not None else False
         self._derived: dict[str, Any] = {}
         self._derived_locks: dict[str, threading.Lock] = {}
@@ -100,7 +101,9 @@ class GraphStore:
         else:
             path.mkdir(parents=True, exist_ok=True)
             ox = pyoxigraph.Store(str(path))
-        return cls(None, ox=ox, read_only=read_only)
+        store = cls(None, ox=ox, read_only=read_only)
+        store.path = path
+        return store
 
     @classmethod
     def memory(cls) -> "GraphStore":
@@ -241,6 +244,16 @@ class GraphStore:
             if name not in self._derived:
                 self._derived[name] = compute()
             return self._derived[name]
+
+    def kept_values(self) -> dict[str, Any]:
+        """Everything `derived` keeps (name -> value), to save beside a snapshot (`graph.kept`)."""
+        return dict(self._derived)
+
+    def keep_all(self, values: dict[str, Any]) -> None:
+        """Keep ``values`` (name -> value, as `kept_values` gave them for this snapshot) as if
+        `derived` had worked them out; nothing for a store that keeps nothing."""
+        if self.keeps_derived:
+            self._derived.update(values)
 
     def graph_names(self) -> set[str]:
         """IRIs of the named graphs (one per document)."""
