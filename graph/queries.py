@@ -870,6 +870,11 @@ def _people_by_name(store: GraphStore, name: str | None) -> list[tuple[str, str 
     return by_name() if name else store.derived("people by name", by_name)
 
 
+# What warm_lists keeps, by its names in GraphStore.derived.
+WARMED_NAMES = ("order of cg:Inspection", "order of cg:Meeting", "people by name", _INSPECTION_FACETS,
+                "roles of foaf:Person", _KEPT_INSPECTION_ROWS)
+
+
 def warm_lists(store: GraphStore) -> None:
     """Work out now what the lists keep per read-only snapshot (the order of every inspection,
     meeting and person, the inspections' facets and everyone's roles, then every inspection's

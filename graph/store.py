@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable
 
@@ -254,6 +256,23 @@ class GraphStore:
         `derived` had worked them out; nothing for a store that keeps nothing."""
         if self.keeps_derived:
             self._derived.update(values)
+
+    @contextmanager
+    def deriving_elsewhere(self, names: Iterable[str]) -> Iterator[None]:
+        """Hold `derived`'s locks of ``names`` while another process works them out (`graph.kept`),
+        so that requests for them wait for its answer, as they would for this process's, instead
+        of working them out beside it. A name some request is working out already is left to it:
+        never waiting for a lock here, this cannot deadlock with a request holding one."""
+        held: list[threading.Lock] = []
+        if self.keeps_derived:
+            with self._derived_locks_lock:
+                locks = [self._derived_locks.setdefault(name, threading.Lock()) for name in names]
+            held = [lock for lock in locks if lock.acquire(blocking=False)]
+        try:
+            yield
+        finally:
+            for lock in held:
+                lock.release()
 
     def graph_names(self) -> set[str]:
         """IRIs of the named graphs (one per document)."""

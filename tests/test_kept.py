@@ -2,6 +2,7 @@
 import os
 import pickle
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from councilgraph.data import DataDir
 from councilgraph.settings import load_settings
 from graph import kept
-from graph.queries import inspections_page, meetings_page, people_page, warm_lists
+from graph.queries import WARMED_NAMES, inspections_page, meetings_page, people_page, warm_lists
 from graph.store import GraphStore
 from tests.conftest import app_over
 
@@ -204,3 +205,51 @@ def test_the_server_can_be_told_not_to_save_them(data_dir):
         _warmed(app)
         assert app.test_client().get("/api/inspections?size=1").get_json()["total"] > 0
     assert not kept.kept_path(snapshot).exists()
+
+
+def test_warmed_names_are_what_warm_lists_keeps(data_dir):
+    store = _open(_snapshot(data_dir))
+    warm_lists(store)
+    assert set(store.kept_values()) == set(WARMED_NAMES)
+
+
+def test_a_child_process_works_the_lists_out_and_this_one_reads_them(data_dir):
+    snapshot = _snapshot(data_dir)
+    store = _open(snapshot)
+    here = lambda _: pytest.fail("worked out in this process")  # noqa: E731
+    assert kept.warm_from_file(store, snapshot, here, in_child=True, names=WARMED_NAMES) == "saved by a child"
+    computed = _open(snapshot)
+    warm_lists(computed)
+    assert _same(store.kept_values(), computed.kept_values())
+    assert _answers(store) == _answers(computed)
+
+
+def test_a_child_that_cannot_save_leaves_the_work_to_this_process(data_dir):
+    snapshot = _snapshot(data_dir)
+    kept.kept_path(snapshot).mkdir()  # neither the child nor this process can write the file
+    store = _open(snapshot)
+    assert kept.warm_from_file(store, snapshot, warm_lists, in_child=True, names=WARMED_NAMES) == "computed"
+    assert store.kept("order of cg:Inspection")[1]
+
+
+def test_requests_wait_for_values_worked_out_elsewhere_and_never_deadlock(data_dir):
+    store = _open(_snapshot(data_dir))
+    got, computed = [], []
+    with store.deriving_elsewhere(["order of cg:Meeting"]):
+        asking = threading.Thread(target=lambda: got.append(store.derived("order of cg:Meeting", lambda: computed.append(1))))
+        asking.start()
+        asking.join(0.3)
+        assert asking.is_alive() and not got  # waiting for the other process's answer
+        store.keep_all({"order of cg:Meeting": (["2024-01-01"], ["x"])})
+    asking.join(5)
+    assert got == [(["2024-01-01"], ["x"])] and not computed
+    # A value some request is working out already is left to it: holding it returns at once.
+    started, release = threading.Event(), threading.Event()
+    working = threading.Thread(target=lambda: store.derived("people by name", lambda: (started.set(), release.wait(5))))
+    working.start()
+    assert started.wait(5)
+    with store.deriving_elsewhere(["people by name", "roles of foaf:Person"]):
+        pass
+    release.set()
+    working.join(5)
+    assert not working.is_alive()

@@ -65,8 +65,7 @@ class Resources:
         if self.settings.get("warm_lists"):
             # A failure here is reported by threading's excepthook; the list request that then
             # finds nothing kept works the order out itself.
-            self.warming = threading.Thread(target=_warm, args=(self.graph, bool(self.settings.get("save_kept_lists"))),
-                                            name="warm-lists", daemon=True)
+            self.warming = threading.Thread(target=_warm, args=(self.graph, self.settings), name="warm-lists", daemon=True)
             self.warming.start()
 
     def ready(self, generation: str) -> bool:
@@ -87,17 +86,19 @@ class Resources:
             return self.graph, self.index
 
 
-def _warm(graph: Any, use_file: bool) -> None:
-    """Warm the lists (`graph.queries.warm_lists`), from the snapshot's kept file when
-    ``use_file`` and one was saved (`graph.kept`), then give the memory their scans freed back
-    to the system: glibc keeps freed heap for reuse, and after the warm-up at 30,000 documents
+def _warm(graph: Any, settings: dict[str, Any]) -> None:
+    """Warm the lists (`graph.queries.warm_lists`): from the snapshot's kept file (setting
+    ``save_kept_lists``) if one was saved, else worked out, in a child process that saves it
+    (setting ``warm_lists_in_child``) or here; then give the memory their scans freed back to
+    the system: glibc keeps freed heap for reuse, and after the warm-up at 30,000 documents
     that was 117 MB more."""
     from graph.kept import warm_from_file
-    from graph.queries import warm_lists
+    from graph.queries import WARMED_NAMES, warm_lists
 
     started = time.monotonic()
-    if use_file and graph.path is not None:
-        how = warm_from_file(graph, graph.path, warm_lists)
+    if settings.get("save_kept_lists") and graph.path is not None:
+        how = warm_from_file(graph, graph.path, warm_lists, in_child=bool(settings.get("warm_lists_in_child")),
+                             names=WARMED_NAMES)
     else:
         warm_lists(graph)
         how = "computed"
