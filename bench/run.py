@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shlex
 import shutil
@@ -360,6 +361,20 @@ def stop_server(proc: subprocess.Popen) -> float | None:
     return peak
 
 
+_WARM_REPORT = re.compile(r"lists warm \((.+)\) in ([\d.]+) s")
+
+
+def warm_reports(log: Path) -> list[str]:
+    """How each server process warmed its lists, as its log says (`web.resources._warm`): read
+    from the snapshot's kept file, or worked out (by a child process, with the child's peak RSS,
+    which the server's own peak does not include)."""
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return [f"{how} ({float(secs):.1f} s)" for how, secs in _WARM_REPORT.findall(text)]
+
+
 def pick_targets(data: Path, engine: str) -> dict[str, Any]:
     """Query parameters taken from the data itself: the busiest inspector, a meeting, a school.
 
@@ -472,6 +487,7 @@ def step_queries(data: str, engine: str, count: str, seconds: str, load_seconds:
                     concurrency[name] = tally.summary()
         finally:
             results["server_peak_rss_mb"][mode] = stop_server(server)
+            results.setdefault("server_warm", {})[mode] = warm_reports(Path(server_log))
 
     # The same questions asked of the engines in this process, with nothing in between.
     data_dir = DataDir(settings_for(data_path, engine))
@@ -732,6 +748,11 @@ def render(results: dict[str, Any]) -> str:
     ready = ["%s docs %s (%s): %.1f s" % (s["documents"], e, mode, secs)
              for s in results["sizes"] for e, r in s["engines"].items()
              for mode, secs in r.get("queries", {}).get("server_ready_s", {}).items() if secs is not None]
+    warm = ["%s docs %s (%s): %s" % (s["documents"], e, mode, ", ".join(reports) or "not logged")
+            for s in results["sizes"] for e, r in s["engines"].items()
+            for mode, reports in r.get("queries", {}).get("server_warm", {}).items()]
+    if warm:  # runs before 2026-12-04 did not log it
+        lines += ["How each server process warmed its lists (its log): " + "; ".join(warm) + ".", ""]
     if ready:  # runs before commit 33f731c measured from the first answer, during the warm-up
         lines += ["From the server's start until /healthz said ready (data open, lists warm; the "
                   "queries were measured after it): " + "; ".join(ready) + ".", ""]

@@ -6,6 +6,7 @@ so the command line and HTTP always give the same answers.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,12 @@ def serve(data: str | None, engine: str | None, host: str | None, port: int | No
           get_path: str | None) -> None:
     """Serve the API, SPARQL endpoint and pages with a production WSGI server (waitress; gunicorn with --workers)."""
     settings = _settings(data, search_engine=engine, host=host, port=port, workers=workers)
+    if not get_path:
+        # What the server does besides answering (opening a generation, warming its lists) goes
+        # to stderr with the time; set before gunicorn forks, so its workers log the same way.
+        logging.basicConfig(format="%(asctime)s %(process)d %(name)s: %(message)s", level=logging.WARNING)
+        for ours in ("web", "graph"):
+            logging.getLogger(ours).setLevel(logging.INFO)
     if get_path:
         status = _print_get(settings, get_path)
         sys.exit(0 if status < 400 else EXIT_BAD_REQUEST)

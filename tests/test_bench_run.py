@@ -1,4 +1,4 @@
-"""The benchmark harness's ingest step: a run stopped part way carries on, and its figures add up."""
+"""The benchmark harness: a run stopped part way carries on, its figures add up, and it reports how servers warmed."""
 from __future__ import annotations
 
 import json
@@ -106,3 +106,19 @@ def test_the_lists_benchmark_asks_every_question(corpus_data_dir):
     people = subprocess.run([sys.executable, str(ROOT / "bench" / "lists.py"), str(corpus_data_dir), "--repeats", "0",
                              "--only", "people,"], capture_output=True, text=True, check=True, timeout=300).stdout.splitlines()
     assert len(people) == 4 and all(line.startswith("people,") and " then          - ms " in line for line in people)
+
+
+def test_the_harness_reports_how_each_server_warmed_its_lists(corpus_data_dir, tmp_path):
+    from bench.run import free_port, start_server, stop_server, warm_reports
+
+    data = tmp_path / "data"
+    shutil.copytree(corpus_data_dir, data, ignore=shutil.ignore_patterns("*.kept", "*.kept.lock"))
+    reports = []
+    for n in range(2):
+        log = tmp_path / f"server-{n}.log"
+        server = start_server(data, "whoosh", free_port(), log, timeout=120)
+        assert stop_server(server) > 0
+        reports.append(warm_reports(log))
+    # The first server's child worked the lists out and saved them; the second read them.
+    assert len(reports[0]) == 1 and reports[0][0].startswith("saved by a child, its peak RSS "), reports
+    assert len(reports[1]) == 1 and reports[1][0].startswith("read ("), reports

@@ -1,6 +1,7 @@
 """What the lists keep of a snapshot, saved beside it and read back (graph.kept)."""
 import os
 import pickle
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -217,7 +218,8 @@ def test_a_child_process_works_the_lists_out_and_this_one_reads_them(data_dir):
     snapshot = _snapshot(data_dir)
     store = _open(snapshot)
     here = lambda _: pytest.fail("worked out in this process")  # noqa: E731
-    assert kept.warm_from_file(store, snapshot, here, in_child=True, names=WARMED_NAMES) == "saved by a child"
+    how = kept.warm_from_file(store, snapshot, here, in_child=True, names=WARMED_NAMES)
+    assert re.fullmatch(r"saved by a child, its peak RSS [1-9]\d* MB", how), how
     computed = _open(snapshot)
     warm_lists(computed)
     assert _same(store.kept_values(), computed.kept_values())
