@@ -321,8 +321,7 @@ class GraphStore:
                 solutions = self._ox.query(sparql, use_default_graph_as_union=self.uses_union(union_default_graph))
             except SyntaxError as exc:
                 raise StoreError(str(exc)) from exc
-            width = range(len(solutions.variables))
-            return [tuple(None if row[i] is None else row[i].value for i in width) for row in solutions]
+            return [tuple(None if t is None else t.value for t in row) for row in solutions]
         return [tuple(None if v is None else str(v) for v in row)
                 for row in self.query(sparql, union_default_graph=union_default_graph)]
 
