@@ -340,13 +340,20 @@ def start_server(data: Path, engine: str, port: int, log: Path, cache_mb: float 
     raise RuntimeError(f"server was not ready within {timeout:.0f} s; see {log}")
 
 
+def server_processes() -> int:
+    """Processes `councilgraph serve` runs with the settings the harness's servers get (the environment's)."""
+    from councilgraph.settings import load_settings, worker_count
+
+    return worker_count(load_settings())
+
+
 def stop_server(proc: subprocess.Popen) -> float | None:
     """Stop the server we started; returns its peak RSS (VmHWM) in MB: with worker processes
     (setting workers above 1, gunicorn), the sum of the master's and each worker's. A process's
     SPARQL workers are not counted, as they were not before."""
     try:
         pids = [proc.pid]
-        if int(os.environ.get("COUNCILGRAPH_WORKERS", "1") or 1) != 1:
+        if server_processes() > 1:
             pids += [int(c) for task in Path(f"/proc/{proc.pid}/task").iterdir()
                      for c in (task / "children").read_text().split()]
         peak = sum(process_memory_mb(pid).get("VmHWM", 0.0) for pid in pids)
@@ -551,7 +558,7 @@ def machine() -> dict[str, Any]:
             pass
     return {"nproc": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu, "versions": versions,
             "commit": _commit(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-            "server_workers": int(os.environ.get("COUNCILGRAPH_WORKERS", "1") or 1)}
+            "server_workers": server_processes()}
 
 
 def _commit() -> str:

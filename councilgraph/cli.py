@@ -120,13 +120,17 @@ def serve(data: str | None, engine: str | None, host: str | None, port: int | No
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--workers") from exc
     if processes > 1:
-        click.echo(f"Serving {settings['data_dir']} on http://{settings['host']}:{settings['port']}/ "
-                   f"with {processes} worker processes", err=True)
-        from councilgraph.workers import serve_workers
-
-        _allow_open_files()
-        serve_workers({**settings, "workers": processes})
-        return
+        try:
+            from councilgraph.workers import serve_workers
+        except ImportError as exc:  # gunicorn needs fcntl and fork: not on Windows
+            click.echo(f"Cannot run {processes} worker processes here ({exc}); serving with one.", err=True)
+            settings = {**settings, "workers": 1}
+        else:
+            click.echo(f"Serving {settings['data_dir']} on http://{settings['host']}:{settings['port']}/ "
+                       f"with {processes} worker processes", err=True)
+            _allow_open_files()
+            serve_workers({**settings, "workers": processes})
+            return
     import waitress
 
     from server import create_app

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from councilgraph.data import DataDir
+from councilgraph.settings import usable_cpus
 
 SUFFIXES = (".txt", ".md", ".pdf")
 
@@ -231,8 +232,7 @@ def worker_count(settings: dict[str, Any], documents: int, total_bytes: int | No
     """
     wanted = int(settings.get("ingest_workers") or 0)
     if wanted == 0:
-        # The CPUs this process may run on (a container or taskset may allow fewer than the machine has).
-        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        wanted = usable_cpus()
     if wanted <= 1 or documents < MIN_DOCUMENTS_FOR_WORKERS:
         return 1
     if total_bytes is not None and total_bytes < MIN_MEAN_BYTES_FOR_WORKERS * documents:

@@ -76,13 +76,23 @@ def test_a_negative_worker_count_is_refused(corpus_data_dir):
 
 
 def test_one_search_slot_per_cpu_is_shared_among_the_worker_processes(corpus_data_dir, monkeypatch):
+    import councilgraph.settings
     from councilgraph.settings import load_settings, worker_count
     from web.resources import Resources
 
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    monkeypatch.setattr(councilgraph.settings, "usable_cpus", lambda: 4)
     slots = lambda **s: Resources(load_settings({"data_dir": str(corpus_data_dir), **s}, environ={})).search_slots._value  # noqa: E731
     assert slots() == 4 and slots(workers=2) == 2 and slots(workers=8) == 1 and slots(workers=0) == 1
     assert slots(workers=2, search_concurrency=3) == 3
     assert worker_count({"workers": 0}) == 4 and worker_count({}) == 1
     with pytest.raises(ValueError):
         worker_count({"workers": -2})
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs CPU affinity")
+def test_one_per_cpu_counts_the_cpus_the_server_may_run_on():
+    """A container or `taskset` allows fewer CPUs than the machine has: one worker per allowed CPU."""
+    code = ("import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}); "
+            "from councilgraph.settings import worker_count; print(worker_count({'workers': 0}))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "1"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import os
 import threading
 import time
 from typing import Any
@@ -24,7 +23,7 @@ class Resources:
 
     def __init__(self, settings: dict[str, Any]):
         from councilgraph.data import DataDir
-        from councilgraph.settings import worker_count
+        from councilgraph.settings import usable_cpus, worker_count
 
         self.settings = settings
         self.data_dir = DataDir(settings)
@@ -39,7 +38,7 @@ class Resources:
         # Searches past this many wait: each holds per-match arrays, and the GIL (whoosh) or the
         # cores (tantivy) would not run more of them at once any faster. One per CPU is shared
         # among the server's processes (setting workers).
-        slots = slots or max(1, (os.cpu_count() or 1) // worker_count(settings))
+        slots = slots or max(1, usable_cpus() // worker_count(settings))
         self.search_slots = threading.BoundedSemaphore(slots)
         graph_slots = int(settings.get("graph_concurrency") or 0)
         if graph_slots < 0:
