@@ -347,6 +347,11 @@ def server_processes() -> int:
     return worker_count(load_settings())
 
 
+def child_pids(pid: int) -> list[int]:
+    """The processes ``pid`` started (from /proc, each of its threads' children)."""
+    return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+
+
 def stop_server(proc: subprocess.Popen) -> float | None:
     """Stop the server we started; returns its peak RSS (VmHWM) in MB: with worker processes
     (setting workers above 1, gunicorn), the sum of the master's and each worker's. A process's
@@ -354,8 +359,7 @@ def stop_server(proc: subprocess.Popen) -> float | None:
     try:
         pids = [proc.pid]
         if server_processes() > 1:
-            pids += [int(c) for task in Path(f"/proc/{proc.pid}/task").iterdir()
-                     for c in (task / "children").read_text().split()]
+            pids += child_pids(proc.pid)
         peak = sum(process_memory_mb(pid).get("VmHWM", 0.0) for pid in pids)
     except OSError:
         peak = None

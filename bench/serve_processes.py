@@ -20,15 +20,14 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.http_load import run_load  # noqa: E402
-from bench.run import free_port, pick_targets, process_memory_mb, start_server  # noqa: E402
+from bench.run import child_pids, free_port, pick_targets, process_memory_mb, start_server  # noqa: E402
 
 
 def process_tree(pid: int) -> list[int]:
     """``pid`` and every process below it (gunicorn's workers, each one's SPARQL workers)."""
     found = [pid]
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        for child in (task / "children").read_text().split():
-            found += process_tree(int(child))
+    for child in child_pids(pid):
+        found += process_tree(child)
     return found
 
 

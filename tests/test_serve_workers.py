@@ -12,16 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.run import free_port
+from bench.run import child_pids, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found += [int(c) for c in (task / "children").read_text().split()]
-    return found
 
 
 def _get(url: str) -> tuple[int, dict]:
@@ -50,7 +43,7 @@ def test_two_worker_processes_answer_and_stop_on_sigterm(corpus_data_dir):
                 assert server.poll() is None and time.time() < deadline, server.stderr.read() if server.poll() else "no answer"
                 time.sleep(0.3)
         assert status == 200 and health["ok"] and health["triples"] > 1000
-        workers = _children(server.pid)
+        workers = child_pids(server.pid)
         assert len(workers) == 2
         # Every worker answers the same, and errors keep their one JSON shape.
         answers = [_get(base + "/api/search?q=school") for _ in range(8)]
