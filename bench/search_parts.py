@@ -10,22 +10,17 @@ import argparse
 import json
 import statistics
 import sys
-import time
 from pathlib import Path
 from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.run import timed_repeat  # noqa: E402
+
 
 def median_ms(call: Callable[[], object], repeat: int) -> float:
     """Median wall time of ``call`` over ``repeat`` runs after one warm-up, in ms."""
-    call()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - start)
-    return round(statistics.median(times) * 1000, 3)
+    return round(statistics.median(timed_repeat(call, count=repeat, seconds=float("inf"))), 3)
 
 
 def search_parts(data_dir: Path, query: str, repeat: int) -> dict[str, object]:
