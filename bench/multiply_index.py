@@ -13,7 +13,6 @@ full-text side grows. SRC may itself be a `bench/multiply_store.py` copy, so bot
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 import os
@@ -77,11 +76,9 @@ def _multiply_whoosh(src: Path, dest: Path, times: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("src", type=Path)
-    parser.add_argument("dest", type=Path)
-    parser.add_argument("--times", type=int, default=10)
-    args = parser.parse_args()
+    from bench.multiply_store import copy_arguments
+
+    args = copy_arguments(__doc__)
     passages = multiply_index(args.src, args.dest, args.times)
     print(f"{args.dest}: {passages:,} passages ({args.times} x the segments of {args.src})")
 

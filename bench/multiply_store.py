@@ -11,7 +11,7 @@ their own, and the kept orders and facets hold K times as many. Literals stay as
 name is K people's (the scaler's cohorts give each synthetic council names of its own, so a real
 archive of that size has K times as many names, each with fewer entities). The manifest lists
 every document K times, under the same suffixes. The search index is SRC's (symlinked): only
-the graph side grows; for a K-times index see ``bench/multiply_index.py`` (whoosh).
+the graph side grows; for a K-times index see ``bench/multiply_index.py`` (whoosh or tantivy).
 
 DEST is for serving and querying; it has no primary store, so do not ingest into it.
 """
@@ -111,12 +111,17 @@ def multiply_store(src: Path, dest: Path, times: int, log=print) -> dict:
     return {"quads": quads, "documents": len(documents), **timings}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def copy_arguments(doc: str, argv: list[str] | None = None) -> argparse.Namespace:
+    """SRC, DEST and --times, the command line of both copy scripts (this one and multiply_index.py)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("src", type=Path)
     parser.add_argument("dest", type=Path)
     parser.add_argument("--times", type=int, default=10)
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = copy_arguments(__doc__)
     result = multiply_store(args.src, args.dest, args.times)
     disk = sum(f.stat().st_size for f in (args.dest / "snapshots").rglob("*") if f.is_file())
     print(json.dumps({**result, "snapshot_gb": round(disk / 1e9, 2)}, indent=1))
