@@ -148,3 +148,39 @@ def test_present_list_with_honours_titles_and_a_co_opted_member_on_its_own_line(
         ("Ann Rusk", True, "Chair"), ("Bob Tiller", True, None), ("Carl Wynn", True, None),
         ("S Penrose", True, "Independent"), ("D Greave", False, "Co-opted Member")]
     assert rows[2].person.honours == ("OBE",)
+
+
+BOARD = """Attendance
+
+Members: Mr K Lomax (Headteacher, Chair), Mrs L Mercer (Academy representative), Ms P Nolan
+Apologies: Mr Q Orwell, Dr R Pearce
+In attendance: S Quayle (Head of Finance), T Ridley (Clerk)
+
+1  Welcome and apologies
+"""
+
+
+def test_a_boards_members_label_lists_people_who_are_not_councillors():
+    rows, warnings = parse_present(BOARD, meeting=REF, document="d", pages=None)
+    assert warnings == []
+    assert [(a.person.full, a.person.honorifics, a.role) for a in rows] == [
+        ("K Lomax", ("Mr",), "Chair"), ("L Mercer", ("Mrs",), "Academy representative"), ("P Nolan", ("Ms",), None)]
+    listed = "PRESENT: Councillors P. Ames and Mrs V. Denholm\n\n1. APOLOGIES\n"
+    rows, _ = parse_present(listed, meeting=REF, document="d", pages=None)
+    assert [a.person.honorifics for a in rows] == [("Councillor",), ("Councillor", "Mrs")]
+
+
+def test_each_list_label_ends_the_list_above_it():
+    rows, warnings = parse_apologies(BOARD, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [a.person.full for a in rows] == ["Q Orwell", "R Pearce"]
+    rows, warnings = parse_also_present(BOARD, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [(a.person.full, a.role) for a in rows] == [
+        ("S Quayle", "Head of Finance"), ("T Ridley", "Clerk")]
+
+
+def test_a_post_with_its_holder_in_brackets():
+    text = ("PRESENT: Councillor R. Thornbury (Chairman)\n\nOFFICERS: Chief Executive (M. Fairlie), Director of "
+            "Children's Services (N. Gable), Monitoring Officer (O. Hart).\n\n45. APOLOGIES FOR ABSENCE\n")
+    rows, warnings = parse_also_present(text, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [(a.person.full, a.role) for a in rows] == [
+        ("M Fairlie", "Chief Executive"), ("N Gable", "Director of Children's Services"), ("O Hart", "Monitoring Officer")]

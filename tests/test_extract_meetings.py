@@ -193,3 +193,30 @@ def test_minutes_heading_with_the_date_first_and_a_venue_in_capitals():
 def test_a_date_line_after_a_sentence_is_not_a_page_heading():
     text = "Future meetings\nThe next meeting will be held on:\nTuesday 7 November 2023 at 6.30 pm\n"
     assert parse_web_heading(text, document="d", pages=None) == (None, [])
+
+
+def test_minutes_of_the_meeting_held_on_under_the_line_naming_the_body():
+    from graph.extract.segments import split_segments
+
+    capitals = ("WESTSHIRE COUNTY COUNCIL\n\nCABINET\n\nMINUTES OF THE MEETING HELD ON TUESDAY 12 MARCH 2024 AT "
+                "10.00 AM\n\nPRESENT: Councillor R. Thornbury (Chairman)\n")
+    m, warnings = parse_minutes_heading(capitals, document="d", pages=None)
+    assert warnings == [] and (m.committee, m.date.start, m.time) == ("Cabinet", "2024-03-12", "10:00")
+    title = ("Schools Forum\n\nMinutes of the meeting held on Thursday 25th January\n2024, 2pm, Town Hall\n\n"
+             "Attendance\n\nMembers: Mr K Lomax (Chair)\n")
+    m, warnings = parse_minutes_heading(title, document="d", pages=None)
+    assert warnings == [] and (m.committee, m.date.start, m.time, m.venue) == (
+        "Schools Forum", "2024-01-25", "14:00", "Town Hall")
+    assert title[m.source.start:m.source.end].startswith("Schools Forum")
+    assert [s.kind for s in split_segments("Front matter\n\n" + title)] == ["text", "minutes"]
+
+
+def test_an_agenda_item_for_the_minutes_names_no_body_above_its_minutes_line():
+    from graph.extract.segments import split_segments
+
+    agenda = ("AGENDA\n\n3. Minutes of the Previous Meeting\n\n(Pages 5 - 12)\n\n"
+              "Minutes of the meeting held on 4th June 2024.\n\n4. Public Question Time\n")
+    assert parse_minutes_heading(agenda, document="d", pages=None) == (None, [])
+    assert "minutes" not in [s.kind for s in split_segments(agenda)]
+    unnumbered = "Minutes of the Previous Meeting\nMinutes of the meeting held on 4 June 2024\n"
+    assert "minutes" not in [s.kind for s in split_segments(unnumbered)]

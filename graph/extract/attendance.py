@@ -8,8 +8,11 @@ from graph.extract.membership import split_name_org_list
 from graph.extract.segments import PageLookup, one_line, provenance, unreadable
 from graph.values import parse_person, split_people_list
 
-# `PRESENT:`, `Present:`, `Members present:`; not `ALSO PRESENT:` (it starts the line differently).
-_PRESENT = re.compile(r"^[ \t]*(?:(?:Members|Councillors)\s+)?Present\s*:", re.M | re.I)
+# `PRESENT:`, `Present:`, `Members present:`, `Members:` (under an `Attendance` heading); not
+# `ALSO PRESENT:` (it starts the line differently).
+_PRESENT = re.compile(r"^[ \t]*(?:(?:(?:Members|Councillors)\s+)?Present|Members)\s*:", re.M | re.I)
+# A list's own label line ends the list above it (`Members: ...` then `Apologies: ...`).
+_APOLOGIES_LABEL = re.compile(r"^[ \t]*(?:Apologies(?:\s+for\s+absence)?|Absent)\s*:", re.M | re.I)
 # Everyone else at the meeting: `ALSO PRESENT:`, `In attendance:`, `Officers present:`.
 _ALSO_PRESENT = re.compile(r"^[ \t]*(?:Also\s+present|In\s+attendance|Officers(?:\s+present|\s+in\s+attendance)?)\s*:",
                            re.M | re.I)
@@ -24,9 +27,9 @@ _COUNCILLORS = re.compile(r"\b(?:Councillors?|Cllrs?\.?)\s+")
 
 
 def _block(text: str, start: int) -> tuple[int, int]:
-    """From ``start`` to the next `ALSO PRESENT:` or numbered item, whichever comes first."""
+    """From ``start`` to the next `ALSO PRESENT:`, apologies label or numbered item, whichever comes first."""
     ends = [len(text)]
-    for rx in (_ALSO_PRESENT, _ITEM_START):
+    for rx in (_ALSO_PRESENT, _APOLOGIES_LABEL, _ITEM_START):
         m = rx.search(text, start)
         if m:
             ends.append(m.start())
@@ -82,6 +85,7 @@ def split_councillor_list(text: str) -> list[tuple[str, str | None]]:
 _NOT_COUNCILLOR_ROLE = re.compile(r"co-?opted|independent\s+(?:member|person|advis\w*|chair)|representative|"
                                   r"parent\s+governor|non-voting|advisory\s+member|diocese|church|healthwatch|"
                                   r"youth\s+(?:member|representative|mayor)", re.I)
+_LAY_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Rev(?:d|erend)?|Professor|Prof|Sir|Dame|Lady|Lord)\.?\s")
 _STARTS_A_NAME = re.compile(r"(?:Councillors?|Cllrs?\.?|Mr|Mrs|Ms|Miss|Mx|Dr|Rev(?:d|erend)?|Professor|Prof)\.?\s")
 
 
@@ -114,7 +118,7 @@ def parse_present(text: str, *, meeting: MeetingRef, document: str, pages: PageL
     flat = _join_list_lines(text[start:end])
     out: list[Attendance] = []
     warnings: list[ExtractionWarning] = []
-    for group in split_outside_brackets(flat, _COUNCILLORS):
+    for n, group in enumerate(split_outside_brackets(flat, _COUNCILLORS)):
         group = re.sub(r"\s+(?:and|&)$", "", group.strip(" ,;."))
         if not group:
             continue
@@ -122,8 +126,10 @@ def parse_present(text: str, *, meeting: MeetingRef, document: str, pages: PageL
             name = name.strip(" ,;.")
             if not name or not name[0].isupper():
                 continue
-            # a co-opted or independent member listed among the councillors is not one
-            member_of_public = bool(bracket and _NOT_COUNCILLOR_ROLE.search(bracket))
+            # a co-opted or independent member listed among the councillors is not one; nor is a
+            # `Mr`/`Dr` listed before any `Councillor` (a forum's or board's members)
+            member_of_public = bool(bracket and _NOT_COUNCILLOR_ROLE.search(bracket)) or \
+                (n == 0 and bool(_LAY_TITLE.match(name)))
             person = parse_person(name if member_of_public else f"Councillor {name}")
             if person is None:
                 warnings.append(unreadable(document, pages, src.start, "name in the PRESENT list", name))
@@ -195,6 +201,20 @@ def _one_per_line(block: str) -> list[tuple[PersonName, str]] | None:
     return out
 
 
+# words of a post, not of a name: `Chief Executive (M. Fairlie)` is a post with its holder in brackets
+_POST_WORD = re.compile(r"\b(?:Director|Officer|Executive|Manager|Head|Clerk|Solicitor|Advis[eo]r|Lawyer|Secretary|"
+                        r"Lead|Chief|Assistant|Deputy|Services?|Team|Planner|Engineer|Treasurer|Accountant|"
+                        r"Monitoring|Democratic|Legal|Finance|Governance)\b", re.I)
+
+
+def _name_first(outside: str, bracket: str) -> tuple[str, str]:
+    """(name, role) of `Name (Role)` or of `Role (Name)`: a post outside and a name in the brackets swap."""
+    if _POST_WORD.search(outside) and not _POST_WORD.search(bracket) and len(bracket.split()) <= 4 and \
+            parse_person(bracket) is not None:
+        return bracket, outside
+    return outside, bracket
+
+
 def _also_present_entries(chunk: str) -> list[tuple[str, str]]:
     """`Councillors A and B` -> each councillor; `Name (Role), Name (Role)` -> (name, role) pairs;
     otherwise `Name, Role` pairs (split_name_org_list)."""
@@ -203,7 +223,7 @@ def _also_present_entries(chunk: str) -> list[tuple[str, str]]:
     if "(" in chunk:
         pairs = [(name.strip(" ,;."), bracket) for name, bracket in split_councillor_list(chunk) if name.strip(" ,;.")]
         if pairs and all(bracket for _, bracket in pairs):
-            return [(name, bracket.strip()) for name, bracket in pairs]
+            return [_name_first(name, bracket.strip()) for name, bracket in pairs]
     return split_name_org_list(chunk) or [(chunk, "")]
 
 
@@ -212,7 +232,8 @@ def _also_present_entries(chunk: str) -> list[tuple[str, str]]:
 _APOLOGIES = re.compile(r"Apologies(?:\s+for\s+(absence|lateness))?\b[^.\n]*?\b(?:were|was|had\s+been|have\s+been)\s+"
                         r"(?:received|submitted|given|made|reported|tendered)\s+(?:from|on behalf of|by)\s+"
                         r"(?P<who>[^.]+(?:\.(?=\s*[a-z])[^.]*)*)\.?"
-                        r"|^[ \t]*Apologies(?:\s+for\s+(absence|lateness))?[ \t]*:[ \t]*(?P<listed>\S[^\n]*(?:\n(?![ \t]*\n)[^\n]+)*)",
+                        r"|^[ \t]*Apologies(?:\s+for\s+(absence|lateness))?[ \t]*:[ \t]*(?P<listed>\S[^\n]*"
+                        r"(?:\n(?![ \t]*\n)(?![ \t]*[A-Z][A-Za-z ]{0,30}:)[^\n]+)*)",
                         re.I | re.M)
 _NO_APOLOGIES = re.compile(r"\bNo\s+apologies\b|\bthere were no apologies\b", re.I)
 

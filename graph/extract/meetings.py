@@ -5,7 +5,9 @@ import re
 from typing import Iterable
 
 from graph.records import DateValue, ExtractionWarning, Meeting
-from graph.extract.segments import PageLookup, could_name_a_body, is_upper_heading, iter_lines, provenance, unreadable
+from graph.extract.segments import (
+    PageLookup, could_name_a_body, is_upper_heading, iter_lines, names_a_body, provenance, unreadable,
+)
 from graph.values import normalise_time, parse_date
 
 SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"}
@@ -137,6 +139,8 @@ def _committee_above(lines: list, i: int) -> tuple[str | None, int | None]:
     return None, None
 
 
+# a line that starts the lists below a heading (`Present:`, `Attendance`), not the heading's wrapped end
+_LIST_LABEL = re.compile(r"^(?:[A-Z][A-Za-z ]{0,30}:|Attendance\b|Present\b|Apologies\b)")
 _HELD_AT = re.compile(r"MEETING\s+HELD\s+(?:AT|IN)\s+(?P<venue>.+?)\s+ON\s+(?P<date>.+?)\s*$", re.I)
 
 
@@ -151,6 +155,12 @@ _HELD_TIME = re.compile(r"\b(?:at|commencing(?:\s+at)?|from)\s+(?P<time>\d{1,2}(
 _HELD_VENUE = re.compile(r"\b(?i:in|at)\s+(?P<venue>(?i:the\s+)?[A-Z][^.;]*?)(?=\s+(?i:on)\s+|\s+(?i:at)\s+\d|\s*[.;]|\s*$)")
 # in capitals and starting the line: an agenda's "the minutes of the meeting held on ..." is not one
 _HELD_ON_FIRST = re.compile(r"^\s*MEETING\s+HELD\s+(?P<rest>ON\s+.+?)\s*$")
+# `held on Thursday 25th January 2024, 2pm, Town Hall`: a time and a venue after commas, unannounced
+_COMMA_TIME = re.compile(r"\s*,\s*(?P<time>\d{1,2}(?:[.:]\d{2})?\s*(?:[ap]\.?\s?m\.?|noon)|noon)", re.I)
+_COMMA_VENUE = re.compile(r"\s*,\s*(?P<venue>[A-Z][^.;,]*(?:,\s*[A-Z][^.;,]*)*?)\s*[.;]?\s*$")
+# `Minutes of the meeting held on <date>` under a line naming the body (see graph.extract.segments)
+_MINUTES_HELD_ON = re.compile(r"^[ \t]*(?:The\s+)?Minutes\s+of\s+(?:a|the)\s+(?:[A-Za-z]+\s+)?meeting\s+held\s+(?P<rest>on\s+.+)$",
+                              re.I)
 
 
 def _held_details(rest: str, acronyms: Iterable[str]) -> tuple[DateValue | None, str | None, str | None]:
@@ -159,13 +169,15 @@ def _held_details(rest: str, acronyms: Iterable[str]) -> tuple[DateValue | None,
     date = parse_date(dm.group("date")) if dm else None
     if dm is None or date is None:
         return None, None, None
-    tm = _HELD_TIME.search(rest, dm.end())
+    tm = _HELD_TIME.search(rest, dm.end()) or _COMMA_TIME.match(rest, dm.end())
     time = normalise_time(tm.group("time")) if tm else None
     venue = None
     for vm in _HELD_VENUE.finditer(rest):
         if not (dm.start() <= vm.start() < dm.end()) and not re.match(r"\d", vm.group("venue")):
             venue = title_case(re.sub(r"^the\s+", "", vm.group("venue").strip(" ,"), flags=re.I), acronyms)
             break
+    if venue is None and (cm := _COMMA_VENUE.match(rest, tm.end() if tm else dm.end())):
+        venue = title_case(cm.group("venue"), acronyms)
     return date, time, venue
 
 
@@ -201,7 +213,11 @@ def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None,
     """
     lines = [ln for ln in iter_lines(text, offset) if ln.stripped]
     if not any(_HELD_AT.search(ln.stripped) or _HELD_ON_FIRST.search(ln.stripped) for ln in lines[:12]):
-        return _minutes_of_heading(text, document=document, pages=pages, offset=offset, acronyms=acronyms)
+        meeting, warnings = _minutes_of_heading(text, document=document, pages=pages, offset=offset,
+                                                acronyms=acronyms)
+        if meeting is None and not warnings:
+            return _minutes_held_heading(lines[:12], document=document, pages=pages, acronyms=acronyms)
+        return meeting, warnings
     for i, ln in enumerate(lines[:12]):
         m = _HELD_AT.search(ln.stripped)
         time = None
@@ -229,6 +245,29 @@ def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None,
             return None, []
         return Meeting(committee=committee_name(committee, acronyms), date=date, time=time,
                        venue=venue, source=provenance(document, pages, start, ln.end)), []
+    return None, []
+
+
+def _minutes_held_heading(lines: list, *, document: str, pages: PageLookup | None,
+                          acronyms: Iterable[str]) -> tuple[Meeting | None, list[ExtractionWarning]]:
+    """`Minutes of the meeting held on <date> ...` (wrapped or not) under the line naming the body."""
+    for i, ln in enumerate(lines):
+        m = _MINUTES_HELD_ON.match(ln.stripped)
+        if not m or i == 0 or not names_a_body(lines[i - 1].stripped):
+            continue
+        # the heading is one paragraph: its next lines, up to a blank line, may carry the date's end
+        para = [ln]
+        for nxt in lines[i + 1:i + 3]:
+            if nxt.start - para[-1].end > 1 or _LIST_LABEL.match(nxt.stripped):
+                break
+            para.append(nxt)
+        rest = " ".join(p.stripped for p in para)[len(ln.stripped) - len(m.group("rest")):]
+        date, time, venue = _held_details(rest, acronyms)
+        if date is None:
+            return None, [unreadable(document, pages, ln.start, "date in the minutes heading", rest[:80])]
+        body = lines[i - 1]
+        return Meeting(committee=committee_name(body.stripped, acronyms), date=date, time=time, venue=venue,
+                       source=provenance(document, pages, body.start, para[-1].end)), []
     return None, []
 
 

@@ -93,6 +93,12 @@ _FRONT_COMPANION = re.compile(r"^[ \t]*(?i:Time|Venue|Place|Location)[ \t]*:[ \t
 _MINUTES_HEADING = re.compile(r"^[ \t]*(?:MEETING\s+HELD\s+(?:AT|IN|ON)|MINUTES\s+OF\s+(?:THE\s+)?MEETING)\b.*$"
                               r"|^[ \t]*(?i:(?:The\s+)?Minutes\s+of\s+(?:a|the)\s+(?:[A-Za-z]+\s+)?(?:meeting|proceedings)\s+of)\s+.*$",
                               re.M)
+# A title-case `Minutes of the meeting held on <date>` names no body: it heads minutes only under a
+# line that names one (`Schools Forum`). In an agenda the line above is the item's number, title or
+# page range (`3. Minutes of the Previous Meeting`, `(Pages 5 - 12)`), which names no body.
+_MINUTES_HELD = re.compile(r"^[ \t]*(?i:(?:The\s+)?Minutes\s+of\s+(?:a|the)\s+(?:[A-Za-z]+\s+)?meeting\s+held\s+on)\s+\S.*$",
+                           re.M)
+_NOT_A_BODY = re.compile(r"^[(\d]|\bpages?\s+\d|\b(?:minutes|agenda|item|page)\b", re.I)
 _CABINET_UPDATE = re.compile(r"^[ \t]*\**[ \t]*CABINET MEMBER (?:UPDATE|REPORT)S?\b[^\n]*$", re.M)
 _BACKGROUND_PAPERS = re.compile(r"^\s*Background Papers\s*:?\s*$", re.M | re.I)
 _APPENDICES_INTRO = re.compile(r"^[ \t]*The following appendi(?:x is|ces are) attached[^\n]*$", re.M | re.I)
@@ -139,6 +145,23 @@ def could_name_a_body(line: str) -> bool:
     return len(line) < 100 and not line.endswith((".", ",", ";")) and ":" not in line
 
 
+def names_a_body(line: str) -> bool:
+    """`could_name_a_body`, and not an agenda's item number, page range or `Minutes ...` title."""
+    return could_name_a_body(line) and any(c.isalpha() for c in line) and not _NOT_A_BODY.search(line)
+
+
+def nearest_line_above(text: str, pos: int, window: int = 400) -> Line | None:
+    """The last non-blank line before ``pos`` (blank lines between allowed), within ``window`` characters."""
+    lo = max(0, pos - window)
+    before = text[lo:pos].rstrip()
+    if not before:
+        return None
+    start = before.rfind("\n") + 1
+    if start == 0 and lo > 0:
+        return None  # the line starts outside the window: too far up to be the heading's
+    return Line(before[start:], lo + start, lo + len(before))
+
+
 def _report_body_end(text: str, start: int, limit: int) -> int:
     """End of a report's own text: the paragraph after `Background Papers:` (appendices follow)."""
     m = _BACKGROUND_PAPERS.search(text, start, limit)
@@ -166,8 +189,15 @@ def split_segments(text: str) -> list[Segment]:
     for m in _FRONT_DATE_TITLE.finditer(text):
         if not m.group(0).lstrip().startswith("DATE") and _FRONT_COMPANION.search(text, m.end(), m.end() + 400):
             starts.append((_line_above(text, m.start()), "front_sheet"))
-    for m in _MINUTES_HEADING.finditer(text):
-        starts.append((_heading_start(text, m.start()), "minutes"))
+    headings = {m.start(): True for m in _MINUTES_HEADING.finditer(text)}
+    # (a title-case heading counts only under a body's name: see _MINUTES_HELD)
+    headings.update((m.start(), False) for m in _MINUTES_HELD.finditer(text) if m.start() not in headings)
+    for pos, stands_alone in headings.items():
+        above = nearest_line_above(text, pos)
+        if above is not None and names_a_body(above.stripped):
+            starts.append((_line_above(text, pos), "minutes"))  # the body's name, in capitals or not
+        elif stands_alone:
+            starts.append((_heading_start(text, pos), "minutes"))
     for m in _CABINET_UPDATE.finditer(text):
         starts.append((m.start(), "cabinet_update"))
     for m in _REPORT_TITLE.finditer(text):
