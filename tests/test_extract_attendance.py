@@ -184,3 +184,20 @@ def test_a_post_with_its_holder_in_brackets():
     rows, warnings = parse_also_present(text, meeting=REF, document="d", pages=None)
     assert warnings == [] and [(a.person.full, a.role) for a in rows] == [
         ("M Fairlie", "Chief Executive"), ("N Gable", "Director of Children's Services"), ("O Hart", "Monitoring Officer")]
+
+
+def test_an_office_first_with_its_holder_in_brackets():
+    text = ("Present: The Mayor (Councillor K Lord) (in the Chair), Councillors Abbott and Barnes\n\n"
+            "Apologies for absence: Councillors Fenton and Grey\n\n12. Minutes\n")
+    rows, warnings = parse_present(text, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [(a.person.full, a.role) for a in rows] == [
+        ("K Lord", "Mayor"), ("Abbott", None), ("Barnes", None)]
+    rows, _ = parse_apologies(text, meeting=REF, document="d", pages=None)
+    assert [a.person.full for a in rows] == ["Fenton", "Grey"]
+
+
+def test_officers_one_per_line_with_the_role_in_brackets_after_a_dash():
+    text = "Officers Present:\nGina Hale – (Licensing Officer)\nIan Jowett – (Legal Services)\n\n1. DECLARATIONS\n"
+    rows, warnings = parse_also_present(text, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [(a.person.full, a.role) for a in rows] == [
+        ("Gina Hale", "Licensing Officer"), ("Ian Jowett", "Legal Services")]

@@ -220,3 +220,23 @@ def test_an_agenda_item_for_the_minutes_names_no_body_above_its_minutes_line():
     assert "minutes" not in [s.kind for s in split_segments(agenda)]
     unnumbered = "Minutes of the Previous Meeting\nMinutes of the meeting held on 4 June 2024\n"
     assert "minutes" not in [s.kind for s in split_segments(unnumbered)]
+
+
+def test_a_minutes_title_naming_the_body_dated_on_the_lines_below():
+    from graph.extract.segments import split_segments
+
+    held = ("MINUTES OF THE LICENSING SUB-COMMITTEE\n\nHELD AT 6.30 P.M. ON WEDNESDAY, 3 APRIL 2024\n\n"
+            "COMMITTEE ROOM ONE - TOWN HALL, HIGH STREET\n\nMembers Present:\nCouncillor Amy Bell (Chair)\n")
+    m, warnings = parse_minutes_heading(held, document="d", pages=None)
+    assert warnings == [] and (m.committee, m.date.start, m.time, m.venue) == (
+        "Licensing Sub-Committee", "2024-04-03", "18:30", "Committee Room One - Town Hall, High Street")
+    labelled = "Minutes of the Council\n\nMeeting date: Wednesday 17 July 2024\nTime: 7.00 pm\n\nPresent: Councillor A\n"
+    m, warnings = parse_minutes_heading(labelled, document="d", pages=None)
+    assert warnings == [] and (m.committee, m.date.start, m.time) == ("Council", "2024-07-17", "19:00")
+    assert [s.kind for s in split_segments("Front\n\n" + labelled)] == ["text", "minutes"]
+    # an agenda's item for the last meeting's minutes, dated below, names no body
+    agenda = "AGENDA\n\nMinutes of the Previous Meeting\n\n12 March 2024\n"
+    assert "minutes" not in [s.kind for s in split_segments(agenda)]
+    assert parse_minutes_heading(agenda, document="d", pages=None) == (None, [])
+    undated = "Minutes of the Cabinet\n\nThe minutes are attached.\n"
+    assert "minutes" not in [s.kind for s in split_segments(undated)]

@@ -166,3 +166,15 @@ def test_a_numbered_list_inside_minutes_with_capital_headings_is_not_an_item():
             "4. Budget pressures\n\n3. DECLARATIONS OF INTEREST\n\nNone.\n")
     assert [(i.number, i.title) for i in find_minute_items(text)] == [
         ("1", "Apologies for Absence"), ("2", "Performance Report"), ("3", "Declarations of Interest")]
+
+
+def test_the_body_itself_resolving():
+    ref = MeetingRef("C", "2024-04-03")
+    text = ("2. APPLICATION FOR A NEW PREMISES LICENCE\n\nThe Sub-Committee RESOLVED\nThat the application be GRANTED "
+            "subject to conditions.\n\n3. STREET TRADING\n\nThe Committee unanimously agreed: that the policy be "
+            "adopted.\n\n4. TAXI FARES\n\nThe Committee did not agree the proposed fares.\n")
+    items, resolutions, passages = parse_minutes(text, meeting=ref, document="d", pages=None)
+    assert [(r.item_number, r.marker, r.text) for r in resolutions] == [
+        ("2", "RESOLVED", "That the application be GRANTED subject to conditions."),
+        ("3", "Agreed:", "that the policy be adopted.")]
+    assert [p.title for p in passages] == ["4. Taxi Fares"]

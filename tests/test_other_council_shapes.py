@@ -82,12 +82,55 @@ Date of decision: 20 June 2024
 Effective from: 1 July 2024
 """
 
+# A county council's cabinet: the body's name above a heading that names none, officers as `Post (Name)`.
+CABINET_MINUTES = """WESTSHIRE COUNTY COUNCIL
+
+CABINET
+
+MINUTES OF THE MEETING HELD ON TUESDAY 12 MARCH 2024 AT 10.00 AM
+
+PRESENT: Councillor R. Thornbury (Chairman), Councillors P. Ames, S. Blackwood and Mrs V. Denholm.
+
+OFFICERS: Chief Executive (M. Fairlie), Monitoring Officer (O. Hart).
+
+45. APOLOGIES FOR ABSENCE
+
+Apologies for absence were received from Councillor J. Ingham.
+
+46. HOME TO SCHOOL TRANSPORT POLICY 2024/25
+
+The Cabinet considered a report by the Director of Children's Services.
+
+RESOLVED – That:
+(a) the Home to School Transport Policy 2024/25 be approved; and
+(b) the Director be authorised to make minor amendments.
+"""
+
+# A schools forum: title-case heading under the body's name, members who are not councillors.
+FORUM_MINUTES = """Schools Forum
+
+Minutes of the meeting held on Thursday 25th January 2024, 2pm, Town Hall
+
+Attendance
+
+Members: Mr K Lomax (Headteacher, Chair), Mrs L Mercer (Academy representative), Ms P Nolan (Governor)
+Apologies: Mr Q Orwell, Dr R Pearce
+In attendance: S Quayle (Head of Finance)
+
+1  Dedicated Schools Grant 2024-25
+
+Members considered the report of the Head of Finance.
+
+Agreed: that the Forum supports the proposed funding formula for 2024-25.
+"""
+
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     folder = tmp_path_factory.mktemp("other-councils")
     for name, text in (("licensing-minutes-2024-05-14.txt", MINUTES), ("planning-agenda-2024-06-05.txt", FRONT_SHEET),
-                       ("decision-library-hours.txt", NOTICE)):
+                       ("decision-library-hours.txt", NOTICE),
+                       ("cabinet-minutes-2024-03-12.txt", CABINET_MINUTES), ("forum-minutes-2024-01-25.txt", FORUM_MINUTES)):
         (folder / name).write_text(text, encoding="utf-8")
     data = build_data_dir(tmp_path_factory.mktemp("other-data"), sorted(folder.glob("*.txt")))
     with app_over(data) as app:
@@ -138,3 +181,28 @@ def test_the_meeting_page_shows_the_declaration(client):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Declarations of interest" in html and "D Pyke" in html and "left the meeting for the item" in html
+
+
+def test_a_heading_that_names_no_body_under_the_bodys_name(client):
+    m = _meeting(client, "Cabinet")
+    assert (m["date"], m["time"]) == ("2024-03-12", "10:00")
+    assert [(p["name"], p["role"]) for p in m["present"]] == [
+        ("R Thornbury", "Chair"), ("P Ames", None), ("S Blackwood", None), ("V Denholm", None)]
+    assert [(p["name"], p["role"]) for p in m["also_present"]] == [
+        ("M Fairlie", "Chief Executive"), ("O Hart", "Monitoring Officer")]
+    assert [p["name"] for p in m["apologies"]] == ["J Ingham"]
+    (resolution,) = m["resolutions"]
+    assert resolution["number"] == "46" and "Transport Policy 2024/25 be approved" in resolution["text"]
+
+
+def test_a_forums_members_and_its_agreed_decision(client):
+    m = _meeting(client, "Schools Forum")
+    assert (m["date"], m["time"], m["venue"]) == ("2024-01-25", "14:00", "Town Hall")
+    assert [(p["name"], p["role"]) for p in m["present"]] == [
+        ("K Lomax", "Chair"), ("L Mercer", "Academy representative"), ("P Nolan", "Governor")]
+    assert [p["name"] for p in m["apologies"]] == ["Q Orwell", "R Pearce"]
+    assert [(p["name"], p["role"]) for p in m["also_present"]] == [("S Quayle", "Head of Finance")]
+    assert [(r["number"], r["text"]) for r in m["resolutions"]] == [
+        ("1", "that the Forum supports the proposed funding formula for 2024-25.")]
+    hits = client.get("/api/search", query_string={"q": "funding formula"}).get_json()
+    assert hits["total"] >= 1

@@ -85,6 +85,8 @@ def split_councillor_list(text: str) -> list[tuple[str, str | None]]:
 _NOT_COUNCILLOR_ROLE = re.compile(r"co-?opted|independent\s+(?:member|person|advis\w*|chair)|representative|"
                                   r"parent\s+governor|non-voting|advisory\s+member|diocese|church|healthwatch|"
                                   r"youth\s+(?:member|representative|mayor)", re.I)
+_OFFICE = re.compile(r"(?:The\s+)?((?:Deputy\s+|Lord\s+|Vice[- ])?(?:Mayor|Chair(?:man|woman)?|Leader|Civic\s+Mayor|Provost))",
+                     re.I)
 _LAY_TITLE = re.compile(r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Rev(?:d|erend)?|Professor|Prof|Sir|Dame|Lady|Lord)\.?\s")
 _STARTS_A_NAME = re.compile(r"(?:Councillors?|Cllrs?\.?|Mr|Mrs|Ms|Miss|Mx|Dr|Rev(?:d|erend)?|Professor|Prof)\.?\s")
 
@@ -126,6 +128,9 @@ def parse_present(text: str, *, meeting: MeetingRef, document: str, pages: PageL
             name = name.strip(" ,;.")
             if not name or not name[0].isupper():
                 continue
+            if bracket and _OFFICE.fullmatch(name) and _COUNCILLORS.match(bracket):
+                # `The Mayor (Councillor K Lord)`: the office first, its holder in brackets
+                name, bracket = _COUNCILLORS.sub("", bracket, count=1), _OFFICE.fullmatch(name).group(1)
             # a co-opted or independent member listed among the councillors is not one; nor is a
             # `Mr`/`Dr` listed before any `Councillor` (a forum's or board's members)
             member_of_public = bool(bracket and _NOT_COUNCILLOR_ROLE.search(bracket)) or \
@@ -181,7 +186,7 @@ def parse_also_present(text: str, *, meeting: MeetingRef, document: str, pages: 
     return out, warnings
 
 
-_NAME_THEN_ROLE = re.compile(r"^[ \t]*(?P<name>[^\s,()–—-][^,()–—]*?)\s*(?:\s[-–—]\s*|,\s*|\((?=[^()]+\)\s*$))"
+_NAME_THEN_ROLE = re.compile(r"^[ \t]*(?P<name>[^\s,()–—-][^,()–—]*?)\s*(?:\s[-–—]\s*\(?|,\s*|\((?=[^()]+\)\s*$))"
                              r"(?P<role>[^()]+?)\)?[ \t.;]*$")
 
 

@@ -6,7 +6,8 @@ from typing import Iterable
 
 from graph.records import DateValue, ExtractionWarning, Meeting
 from graph.extract.segments import (
-    PageLookup, could_name_a_body, is_upper_heading, iter_lines, names_a_body, provenance, unreadable,
+    PageLookup, could_name_a_body, dated_below, is_upper_heading, iter_lines, minutes_title_body, names_a_body,
+    provenance, unreadable,
 )
 from graph.values import normalise_time, parse_date
 
@@ -169,7 +170,7 @@ def _held_details(rest: str, acronyms: Iterable[str]) -> tuple[DateValue | None,
     date = parse_date(dm.group("date")) if dm else None
     if dm is None or date is None:
         return None, None, None
-    tm = _HELD_TIME.search(rest, dm.end()) or _COMMA_TIME.match(rest, dm.end())
+    tm = _HELD_TIME.search(rest, dm.end()) or _COMMA_TIME.match(rest, dm.end()) or _HELD_TIME.search(rest, 0, dm.start())
     time = normalise_time(tm.group("time")) if tm else None
     venue = None
     for vm in _HELD_VENUE.finditer(rest):
@@ -216,7 +217,9 @@ def parse_minutes_heading(text: str, *, document: str, pages: PageLookup | None,
         meeting, warnings = _minutes_of_heading(text, document=document, pages=pages, offset=offset,
                                                 acronyms=acronyms)
         if meeting is None and not warnings:
-            return _minutes_held_heading(lines[:12], document=document, pages=pages, acronyms=acronyms)
+            meeting, warnings = _minutes_held_heading(lines[:12], document=document, pages=pages, acronyms=acronyms)
+        if meeting is None and not warnings:
+            meeting, warnings = _minutes_title_heading(lines[:12], document=document, pages=pages, acronyms=acronyms)
         return meeting, warnings
     for i, ln in enumerate(lines[:12]):
         m = _HELD_AT.search(ln.stripped)
@@ -268,6 +271,58 @@ def _minutes_held_heading(lines: list, *, document: str, pages: PageLookup | Non
         body = lines[i - 1]
         return Meeting(committee=committee_name(body.stripped, acronyms), date=date, time=time, venue=venue,
                        source=provenance(document, pages, body.start, para[-1].end)), []
+    return None, []
+
+
+_DATE_LABEL = re.compile(r"^[ \t]*(?:meeting\s+)?date(?:\s+of\s+(?:the\s+)?meeting)?\s*:\s*(?P<value>.+)$", re.I)
+_DATE_FIRST = re.compile(r"^[ \t]*(?P<date>(?:[A-Za-z]+day,?\s+)?\d{1,2}(?:\s*(?:st|nd|rd|th))?\s+[A-Za-z]+,?\s+\d{4})"
+                         r"(?P<rest>.*)$")
+
+
+def _minutes_title_heading(lines: list, *, document: str, pages: PageLookup | None,
+                           acronyms: Iterable[str]) -> tuple[Meeting | None, list[ExtractionWarning]]:
+    """`MINUTES OF THE <BODY>` on its own line, dated on one of the next three: `HELD AT <time> ON
+    <date>`, `Meeting date: <date>` (a `Time:` and a `Venue:` label may follow) or the date itself."""
+    for i, ln in enumerate(lines):
+        body = minutes_title_body(ln.stripped)
+        if body is None:
+            continue
+        dated = dated_below(lines[i + 1:i + 4])
+        if dated is None:
+            continue
+        text = dated.stripped
+        time = venue = None
+        label = None
+        if (held := re.match(r"held\s+(?P<rest>.+)$", text, re.I)) is not None:
+            date, time, venue = _held_details(held.group("rest"), acronyms)
+            raw = held.group("rest")
+        elif (label := _DATE_LABEL.match(text)) is not None:
+            raw = label.group("value")
+            date = parse_date(raw)
+            time = normalise_time(raw)
+        else:
+            first = _DATE_FIRST.match(text)
+            raw = first.group("date") if first else text
+            date = parse_date(raw)
+            time = normalise_time(first.group("rest")) if first and first.group("rest").strip() else None
+        if date is None:
+            return None, [unreadable(document, pages, dated.start, "date in the minutes heading", raw)]
+        end = dated.end
+        after = lines[lines.index(dated) + 1:lines.index(dated) + 3]
+        if held is not None and venue is None and after and is_upper_heading(after[0].stripped) and \
+                not _LIST_LABEL.match(after[0].stripped) and not re.match(r"\d", after[0].stripped):
+            venue, end = title_case(after[0].stripped, acronyms), after[0].end  # `COMMITTEE ROOM ONE - TOWN HALL`
+        for nxt in after:
+            if (lm := _LABEL.match(nxt.text)) is None:
+                break
+            value = lm.group(2).strip()
+            if lm.group(1).upper() == "TIME" and time is None:
+                time = normalise_time(value)
+            elif lm.group(1).upper() in ("VENUE", "PLACE", "LOCATION") and venue is None and value:
+                venue = value
+            end = nxt.end
+        return Meeting(committee=committee_name(body, acronyms), date=date, time=time, venue=venue,
+                       source=provenance(document, pages, ln.start, end)), []
     return None, []
 
 

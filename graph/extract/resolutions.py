@@ -53,6 +53,12 @@ _IT_WAS = re.compile(
     r"^[ \t]*(?:[-•][ \t]*)?(?:and\s+)?it\s+was\s+(?:(?!not\b)[a-z]+\s+)?(?P<marker>resolved|agreed)\b" + _MARKER_TAIL,
     re.M | re.I,
 )
+# `The Sub-Committee RESOLVED`, `The Cabinet unanimously agreed:`: the body itself resolving.
+_BODY_RESOLVED = re.compile(
+    r"^[ \t]*The\s+(?:[A-Z][\w'’-]*\s+){0,4}?(?:Committee|Sub-Committee|Cabinet|Council|Board|Panel|Forum|Executive)"
+    r"\s+(?:(?!not\b)[a-z]+\s+)?(?P<marker>RESOLVED|resolved|AGREED|agreed)\b" + _MARKER_TAIL,
+    re.M,
+)
 # (a `Reasons for the decision:` label is not blanked: split_reasons keeps what follows it apart)
 _WEB_LABEL = re.compile(r"^[ \t]*(?:Minutes|Decision(?: Made)?|Purpose)[ \t]*:[ \t]*$", re.M)
 _BARE_THAT = re.compile(
@@ -220,12 +226,12 @@ def split_reasons(decision: str) -> tuple[str, str, str]:
 def resolution_in(body: str) -> tuple[str | None, int, str, str] | None:
     """(marker, offset of the decision in ``body``, decision text, discussion before it), or None."""
     m = None
-    for cand in [*_MARKER.finditer(body), *_IT_WAS.finditer(body)]:
+    for cand in [*_MARKER.finditer(body), *_IT_WAS.finditer(body), *_BODY_RESOLVED.finditer(body)]:
         if m is None or cand.start() > m.start():
             m = cand  # the last marker wins: earlier ones may be quoted in the discussion
     if m is not None:
         marker = m.group("marker")
-        if m.re is _IT_WAS:
+        if m.re is not _MARKER:
             marker = marker.upper() if marker.isupper() else marker.capitalize()
         if m.group("qualifier"):
             marker += f" ({m.group('qualifier').strip()})"

@@ -99,6 +99,14 @@ _MINUTES_HEADING = re.compile(r"^[ \t]*(?:MEETING\s+HELD\s+(?:AT|IN|ON)|MINUTES\
 _MINUTES_HELD = re.compile(r"^[ \t]*(?i:(?:The\s+)?Minutes\s+of\s+(?:a|the)\s+(?:[A-Za-z]+\s+)?meeting\s+held\s+on)\s+\S.*$",
                            re.M)
 _NOT_A_BODY = re.compile(r"^[(\d]|\bpages?\s+\d|\b(?:minutes|agenda|item|page)\b", re.I)
+# `MINUTES OF THE LICENSING SUB-COMMITTEE` or `Minutes of the Council` on a line of its own, dated
+# on one of the next lines (`HELD AT 6.30 P.M. ON ...`, `Meeting date: ...`, or the date itself).
+# `Minutes of the Previous Meeting`, an agenda item's title, names no body.
+MINUTES_TITLE = re.compile(r"^[ \t]*(?i:(?:The\s+)?Minutes\s+of\s+(?:the\s+)?)(?P<body>[A-Z][^\n]{2,90}?)[ \t]*$", re.M)
+_NOT_A_MINUTES_BODY = re.compile(r"\b(?:meetings?|previous|last|held|proceedings|minutes)\b", re.I)
+MINUTES_DATE_LINE = re.compile(
+    r"^[ \t]*(?:held\s+(?:at|on|in)\s|(?:meeting\s+)?date(?:\s+of\s+(?:the\s+)?meeting)?\s*:\s*\S"
+    r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d{1,2}(?:\s*(?:st|nd|rd|th))?\s+[a-z]+,?\s+\d{4})", re.I)
 _CABINET_UPDATE = re.compile(r"^[ \t]*\**[ \t]*CABINET MEMBER (?:UPDATE|REPORT)S?\b[^\n]*$", re.M)
 _BACKGROUND_PAPERS = re.compile(r"^\s*Background Papers\s*:?\s*$", re.M | re.I)
 _APPENDICES_INTRO = re.compile(r"^[ \t]*The following appendi(?:x is|ces are) attached[^\n]*$", re.M | re.I)
@@ -150,6 +158,22 @@ def names_a_body(line: str) -> bool:
     return could_name_a_body(line) and any(c.isalpha() for c in line) and not _NOT_A_BODY.search(line)
 
 
+def minutes_title_body(line: str) -> str | None:
+    """The body a minutes title line names (`MINUTES OF THE CABINET` -> `CABINET`), or None."""
+    m = MINUTES_TITLE.match(line)
+    if m is None or _NOT_A_MINUTES_BODY.search(m.group("body")) or not names_a_body(m.group("body")):
+        return None
+    return m.group("body")
+
+
+def dated_below(lines: list[Line]) -> Line | None:
+    """The first of ``lines`` (the few under a minutes title) that dates the meeting, or None."""
+    for ln in lines:
+        if MINUTES_DATE_LINE.match(ln.text) and len(ln.stripped) < 160:
+            return ln
+    return None
+
+
 def nearest_line_above(text: str, pos: int, window: int = 400) -> Line | None:
     """The last non-blank line before ``pos`` (blank lines between allowed), within ``window`` characters."""
     lo = max(0, pos - window)
@@ -198,6 +222,11 @@ def split_segments(text: str) -> list[Segment]:
             starts.append((_line_above(text, pos), "minutes"))  # the body's name, in capitals or not
         elif stands_alone:
             starts.append((_heading_start(text, pos), "minutes"))
+    for m in MINUTES_TITLE.finditer(text):
+        if minutes_title_body(m.group(0).strip()) is not None:
+            below = [ln for ln in iter_lines(text[m.end():m.end() + 600], m.end()) if ln.stripped][:3]
+            if dated_below(below) is not None:
+                starts.append((m.start(), "minutes"))
     for m in _CABINET_UPDATE.finditer(text):
         starts.append((m.start(), "cabinet_update"))
     for m in _REPORT_TITLE.finditer(text):
