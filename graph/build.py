@@ -432,18 +432,19 @@ class _Builder:
     def inspection(self, i) -> None:
         node = self.record(self.minter.inspection(i.school, i.start.start), CG.Inspection, i.source, PROV.Activity)
         school = self.school(i.school, i.urn)
-        inspector = self.person(i.inspector, councillor=False)
         self.add(node, CG.school, school)
         self.date(node, SCHEMA.startDate, SCHEMA.endDate, i.start)
         self.add(node, CG.dateText, i.start.text)
-        association = URIRef(f"{node}/lead")
-        self.add(node, PROV.qualifiedAssociation, association)
-        self.record(association, PROV.Association, i.source)
-        self.add(association, PROV.agent, inspector)
-        self.add(association, PROV.hadRole, CG.LeadInspector)
-        for honour in i.inspector.honours:  # as printed in this row: HMI is per inspection
-            self.add(association, CG.honour, honour)
-        self.add(node, PROV.wasAssociatedWith, inspector)
+        if i.inspector is not None:
+            inspector = self.person(i.inspector, councillor=False)
+            association = URIRef(f"{node}/lead")
+            self.add(node, PROV.qualifiedAssociation, association)
+            self.record(association, PROV.Association, i.source)
+            self.add(association, PROV.agent, inspector)
+            self.add(association, PROV.hadRole, CG.LeadInspector)
+            for honour in i.inspector.honours:  # as printed in this row: HMI is per inspection
+                self.add(association, CG.honour, honour)
+            self.add(node, PROV.wasAssociatedWith, inspector)
         self.add(node, CG.grade, self.grade(i.grade))
         self.add(node, CG.previousGrade, self.grade(i.previous_grade))
         self.date(node, CG.previousInspectionDate, None, i.previous_date)

@@ -82,9 +82,10 @@ class _Passages:
                          date=date, entities=[report_ref] + self.meeting_refs(rep.meeting))
         for i in x.inspections:
             refs = [EntityRef(str(self.minter.inspection(i.school, i.start.start)), f"Inspection of {i.school}", "inspection"),
-                    self.school_ref(i.school), self.person_ref(i.inspector, False)]
+                    self.school_ref(i.school)] + ([self.person_ref(i.inspector, False)] if i.inspector else [])
             lines = [f"{i.school}: {i.grade}" + (f" (previously {i.previous_grade})" if i.previous_grade else ""),
-                     f"Inspected {i.start.text} by {i.inspector.text}"] + i.development_areas + i.support
+                     f"Inspected {i.start.text}" + (f" by {i.inspector.text}" if i.inspector else "")
+                     ] + i.development_areas + i.support
             self.add("inspection", f"Inspection of {i.school}", "\n".join(lines), i.source, date=i.start.start, entities=refs)
         for u in x.cabinet_updates:
             person = self.person_ref(u.councillor, True)

@@ -379,7 +379,10 @@ def _inspections_kept(store: GraphStore, inspector_key: str | None, school: str 
     if type_key is not None:
         having.append(facets["type"].get(type_key, F.NONE))
     if hmi is not None:
+        # not led by an HMI: led by someone named, who is not one (an unnamed lead is neither)
         (having if hmi else lacking).append(facets["hmi"].get(True, F.NONE))
+        if not hmi:
+            having.append(facets["led"].get(True, F.NONE))
     return iris, F.narrow(span, having, lacking)
 
 
@@ -408,7 +411,9 @@ def _inspection_result(iri: str, one: dict[str, Any]) -> dict:
     return {
         "id": iri,
         "school": {"id": get("school"), "name": get("schoolName")},
-        "inspector": {"id": get("inspector"), "name": get("inspectorName"), "hmi": bool(get("honour"))},
+        # (None when the outcomes table named no inspector)
+        "inspector": {"id": get("inspector"), "name": get("inspectorName"), "hmi": bool(get("honour"))}
+        if get("inspector") else None,
         "start": get("start"), "end": get("end"), "type": get("type"),
         "grade": get("grade"), "previous_grade": get("previousGrade"), "previous_date": get("previousDate"),
         "document": get("document"), "page": get("page"),
@@ -547,6 +552,8 @@ def keep_inspection_rows(store: GraphStore) -> None:
         store.derived(_KEPT_INSPECTION_ROWS, lambda: InspectionRows.read(store))
 
 
+# Led by someone named (a table without an inspector column names no lead).
+_LED = "?i prov:qualifiedAssociation ?anyLead . ?anyLead prov:hadRole cg:LeadInspector ."
 # Led by an HMI: the lead inspector's honour says so (graph.records.honour_is_hmi, asked in SPARQL).
 _LED_BY_HMI = """?i prov:qualifiedAssociation ?hmiLead . ?hmiLead prov:hadRole cg:LeadInspector ; cg:honour ?honour .
     FILTER(CONTAINS(LCASE(STR(?honour)), "%s"))""" % HMI_HONOUR
@@ -570,7 +577,7 @@ def _inspections_asked(store: GraphStore, inspector: str | None, school: str | N
     if hmi is not None:
         # A join, or MINUS (one anti-join): Oxigraph evaluates FILTER (NOT) EXISTS once per
         # inspection, and at 10,000 documents that ran for minutes.
-        where.append(_LED_BY_HMI if hmi else f"MINUS {{ {_LED_BY_HMI} }}")
+        where.append(_LED_BY_HMI if hmi else f"{_LED} MINUS {{ {_LED_BY_HMI} }}")
     # The matches' IRIs only: which graph holds each is looked up for the page alone (for
     # every match it took most of a minute at 100,000 documents for a grade's 194,000).
     where += _date_patterns("?i", "schema:startDate", date_from, date_to)
@@ -578,7 +585,7 @@ def _inspections_asked(store: GraphStore, inspector: str | None, school: str | N
 
 
 def _inspection_facets(store: GraphStore) -> dict[str, dict[Any, Any]]:
-    """The grade (concept IRI), type (in lower case), HMI lead (True), lead inspector (the key of
+    """The grade (concept IRI), type (in lower case), HMI lead (True), a named lead (True), lead inspector (the key of
     their name, and of their surname) and school (the key of its name) of every inspection, as
     facets of its kept order (`graph.facets`), kept for the life of a read-only snapshot. Each
     scan is the pattern `_inspections_asked` joins for that filter, so both give the same answers.
@@ -603,6 +610,7 @@ def _inspection_facets(store: GraphStore) -> dict[str, dict[Any, Any]]:
             "grade": pairs("SELECT ?i ?v WHERE { ?i cg:grade ?v }"),
             "type": pairs("SELECT ?i (LCASE(STR(?kind)) AS ?v) WHERE { ?i cg:inspectionType ?kind }"),
             "hmi": pairs(f"SELECT DISTINCT ?i (true AS ?v) WHERE {{ {_LED_BY_HMI} }}"),
+            "led": pairs(f"SELECT DISTINCT ?i (true AS ?v) WHERE {{ {_LED} }}"),
         }
         out = {name: F.positions_by_value(iris, found, position=position) for name, found in facets.items()}
         name_keys = _keys_of(store, "cg:nameKey")  # people's and schools'

@@ -252,11 +252,14 @@ class CabinetMemberUpdate:
 
 @dataclass
 class Inspection:
-    """One Ofsted inspection, from an outcomes table row (after merging continuation rows)."""
+    """One Ofsted inspection, from an outcomes table row (after merging continuation rows).
+
+    ``inspector`` is None when the table has no inspector column (many councils list only the
+    school, the dates and the judgements)."""
 
     school: str
     start: DateValue
-    inspector: PersonName
+    inspector: PersonName | None
     grade: str  # a GradeName
     source: Provenance
     inspection_type: str | None = None  # "Monitoring visit", "Short inspection", "Ungraded inspection", ...
@@ -270,7 +273,7 @@ class Inspection:
 
     @property
     def hmi(self) -> bool:
-        return self.inspector.is_hmi
+        return self.inspector is not None and self.inspector.is_hmi
 
 
 @dataclass

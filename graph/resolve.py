@@ -205,7 +205,8 @@ def _mentions(extraction: Extraction) -> Iterable[tuple[PersonName, bool]]:
     for u in extraction.cabinet_updates:
         yield u.councillor, True
     for i in extraction.inspections:
-        yield i.inspector, False
+        if i.inspector is not None:
+            yield i.inspector, False
     for w in extraction.work_programme:
         for author in w.authors:
             yield author, author.is_councillor

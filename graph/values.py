@@ -29,14 +29,16 @@ _RANGE_SEP = r"\s*(?:&|and|to|until|-|–|—)\s*"
 _WD = rf"(?:{_WEEKDAY}\s*,?\s*)?"
 _YEAR = r"((?:19|20)\d\d)(?!\d)"
 
+# (the second day follows the separator, so `16-17 January` may have no space around the dash)
 _RANGE = re.compile(
     rf"{_WD}(?:the\s+)?{_DAY}(?:\s+(?:of\s+)?({_MON}))?(?:,?\s+{_YEAR})?{_RANGE_SEP}"
-    rf"{_WD}(?:the\s+)?{_DAY}\s+(?:of\s+)?({_MON})(?:,?\s+{_YEAR})?",
+    rf"{_WD}(?:the\s+)?(?<![\d.,/£$])(\d{{1,2}}){_ORD}\s+(?:of\s+)?({_MON})(?:,?\s+{_YEAR})?",
     re.I,
 )
 _SINGLE = re.compile(rf"{_WD}(?:the\s+)?{_DAY}\s+(?:of\s+)?({_MON})(?:,?\s+{_YEAR})?", re.I)
 _US_STYLE = re.compile(rf"{_WD}({_MON})\s+(\d{{1,2}}){_ORD},?\s+{_YEAR}", re.I)
 _NUMERIC = re.compile(r"(?<![\d/.])(\d{1,2})([/.])(\d{1,2})\2(\d{4}|\d{2})(?![\d/])")
+_ISO_DATE = re.compile(r"(?<![\d-])((?:19|20)\d\d)-(\d{2})-(\d{2})(?![\d-])")  # a spreadsheet's export
 _MONTH_YEAR = re.compile(rf"(?<![\w])({_MON}),?\s+{_YEAR}", re.I)
 _BARE_YEAR = re.compile(r"^\s*((?:19|20)\d\d)\s*$")
 
@@ -103,6 +105,11 @@ def _numeric_value(m: re.Match[str], _default_year: int | None) -> DateValue | N
     return DateValue(m.group(0), iso, iso, "day") if iso else None
 
 
+def _iso_value(m: re.Match[str], _default_year: int | None) -> DateValue | None:
+    iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return DateValue(m.group(0), iso, iso, "day") if iso else None
+
+
 def _month_year_value(m: re.Match[str], _default_year: int | None) -> DateValue | None:
     mon_tok, y = m.groups()
     month = _month(mon_tok)
@@ -119,11 +126,12 @@ _PATTERNS = (
     (_SINGLE, _single_value),
     (_US_STYLE, _us_value),
     (_NUMERIC, _numeric_value),
+    (_ISO_DATE, _iso_value),
     (_MONTH_YEAR, _month_year_value),
 )
 
 
-_NUMERIC_ONLY = tuple((p, b) for p, b in _PATTERNS if p is _NUMERIC)
+_NUMERIC_ONLY = tuple((p, b) for p, b in _PATTERNS if p in (_NUMERIC, _ISO_DATE))
 _DIGIT = re.compile(r"\d")
 _NO_US_STYLE = tuple((p, b) for p, b in _PATTERNS if p is not _US_STYLE)
 # what every _US_STYLE match holds: a month word, then spaces, then the day

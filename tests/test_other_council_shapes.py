@@ -124,13 +124,32 @@ Members considered the report of the Head of Finance.
 Agreed: that the Forum supports the proposed funding formula for 2024-25.
 """
 
+# An outcomes table in the report itself, with no inspector column, and outcomes told in prose.
+OUTCOMES_REPORT = """Report Title: Ofsted Inspection Outcomes - Spring Term 2024
+
+Report of: Director of Education
+
+1. Inspection outcomes
+
+School\tPhase\tDate of inspection\tPrevious judgement\tNew judgement
+
+Ashgrove Primary School\tPrimary\t16-17 January 2024\tRequires Improvement\tGood
+
+Beech Hill Academy\tSecondary\t6 February 2024\tGood\tGood
+
+2. Other inspections
+
+Dunmore Infant School was inspected on 5 March 2024 and was judged to be Good in all areas.
+"""
+
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     folder = tmp_path_factory.mktemp("other-councils")
     for name, text in (("licensing-minutes-2024-05-14.txt", MINUTES), ("planning-agenda-2024-06-05.txt", FRONT_SHEET),
                        ("decision-library-hours.txt", NOTICE),
-                       ("cabinet-minutes-2024-03-12.txt", CABINET_MINUTES), ("forum-minutes-2024-01-25.txt", FORUM_MINUTES)):
+                       ("cabinet-minutes-2024-03-12.txt", CABINET_MINUTES), ("forum-minutes-2024-01-25.txt", FORUM_MINUTES),
+                       ("ofsted-outcomes-report.txt", OUTCOMES_REPORT)):
         (folder / name).write_text(text, encoding="utf-8")
     data = build_data_dir(tmp_path_factory.mktemp("other-data"), sorted(folder.glob("*.txt")))
     with app_over(data) as app:
@@ -205,4 +224,19 @@ def test_a_forums_members_and_its_agreed_decision(client):
     assert [(r["number"], r["text"]) for r in m["resolutions"]] == [
         ("1", "that the Forum supports the proposed funding formula for 2024-25.")]
     hits = client.get("/api/search", query_string={"q": "funding formula"}).get_json()
+    assert hits["total"] >= 1
+
+
+def test_an_outcomes_table_without_inspectors_in_the_report_itself(client):
+    found = client.get("/api/inspections", query_string={"school": "Ashgrove Primary School"}).get_json()["results"]
+    assert [(i["start"], i["end"], i["grade"], i["previous_grade"], i["inspector"]) for i in found] == [
+        ("2024-01-16", "2024-01-17", "Good", "Requires Improvement", None)]
+    # no named lead: neither led by an HMI nor by someone who is not one
+    for hmi in ("true", "false"):
+        led = client.get("/api/inspections", query_string={"school": "Beech Hill Academy", "hmi": hmi}).get_json()
+        assert led["results"] == [], hmi
+    page = client.get("/inspections", query_string={"school": "Ashgrove Primary School"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "Ashgrove Primary School" in page.get_data(as_text=True)
+    assert "{" not in page.get_data(as_text=True).split("Ashgrove Primary School", 1)[1].split("</tr>", 1)[0]
+    hits = client.get("/api/search", query_string={"q": "Dunmore Infant"}).get_json()
     assert hits["total"] >= 1

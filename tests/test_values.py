@@ -30,6 +30,9 @@ DATE_CASES = [
     ("2 ^{nα} April 2019 Good", "2019-04-02", "2019-04-02", "day"),
     ("30th December 2023 to 2nd January 2024", "2023-12-30", "2024-01-02", "day"),
     ("September 24, 2024", "2024-09-24", "2024-09-24", "day"),
+    ("16-17 January 2024", "2024-01-16", "2024-01-17", "day"),
+    ("12-13th March 2024", "2024-03-12", "2024-03-13", "day"),
+    ("2024-01-16", "2024-01-16", "2024-01-16", "day"),
 ]
 
 
@@ -50,6 +53,8 @@ def test_dates_that_are_not_dates():
     assert parse_date("(Pages 5 - 12)") is None
     assert parse_date("31 February 2024") is None
     assert parse_date("the report 2 may be noted") is None
+    assert parse_date("the 2023-24 budget") is None and parse_date("Pages 16-17") is None
+    assert parse_date("2024-13-40") is None
     assert parse_date("") is None
 
 
@@ -181,7 +186,7 @@ def test_date_round_trip(day, style):
 
 @settings(max_examples=100, deadline=None)
 @given(st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2040, 12, 1)), st.integers(1, 20),
-       st.sampled_from([" & ", " and ", " to ", " - "]))
+       st.sampled_from([" & ", " and ", " to ", " - ", "-", "–"]))
 def test_date_range_round_trip(day, length, sep):
     last = day + dt.timedelta(days=length)
     if last.month != day.month:

@@ -49,7 +49,7 @@ SCHEMAS: dict[str, Any] = {
     "Inspection": _obj({
         "id": {"type": "string"}, "label": {"type": "string"},
         "school": _obj(REF, ["id", "name"]),
-        "inspector": _obj({**REF, "hmi": {"type": "boolean"}}, ["id", "name", "hmi"]),
+        "inspector": {"oneOf": [_obj({**REF, "hmi": {"type": "boolean"}}, ["id", "name", "hmi"]), {"type": "null"}]},
         "start": {"type": "string"}, "end": NULLABLE_STRING, "type": NULLABLE_STRING, "grade": NULLABLE_STRING,
         "previous_grade": NULLABLE_STRING, "previous_date": NULLABLE_STRING, "document": NULLABLE_STRING, "page": NULLABLE_INT,
     }, ["id", "school", "inspector", "start", "end", "type", "grade", "previous_grade", "previous_date", "document", "page"]),

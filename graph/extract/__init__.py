@@ -230,7 +230,15 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
             last_report = report
             first_section = report.sections[0].source.start if report.sections else seg.end
             claimed.append((seg.start, first_section))
+            # Some councils print the outcomes table and the outcomes in the report itself, not
+            # in an appendix after it.
+            found = run.keeping_warnings("inspection table", seg, parse_inspection_tables, part, offset=off,
+                                         default=[], **kw)
+            ex.inspections.extend(found)
+            claimed.extend((i.source.start, i.source.end) for i in found)
             claimed.extend((s.source.start, s.source.end) for s in report.sections)
+            if report.sections:
+                _section_prose(run, seg, text, report.sections, ex, kw)
         elif seg.kind == "appendix":
             _appendix(run, seg, part, pack_meeting, last_report, ex, claimed, kw)
         elif seg.kind == "cabinet_update":

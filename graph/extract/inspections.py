@@ -265,8 +265,10 @@ def build_inspection(cells: list[str], roles: list[str | None], source: Provenan
     start = parse_date(date_text) or parse_date(date_text, default_year=default_year)
     if start is None:
         return f"no inspection date in {date_text!r} ({school})"
-    inspector = parse_person(_cell(cells, roles, "inspector"))
-    if inspector is None:
+    # A table without an inspector column still says which school was graded how and when; a
+    # column whose cell cannot be read as a name is a broken row.
+    inspector = parse_person(_cell(cells, roles, "inspector")) if "inspector" in roles else None
+    if inspector is None and "inspector" in roles:
         return f"no inspector name in {_cell(cells, roles, 'inspector')!r} ({school})"
     grade, kind, reference, urn = split_grade_cell(_cell(cells, roles, "grade"))
     if grade is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from graph.clean import PageMap
+from graph.iris import committee_key
 from graph.records import DateValue, Decision, Provenance, SchoolOutcome
 from graph.values import find_dates, parse_grade
 
@@ -142,6 +143,9 @@ def parse_prose_decisions(text: str, *, document: str, pages: PageMap, offset: i
         m = _ACTIVE.search(sentence) or _PASSIVE.search(sentence) or _PASSIVE_SIMPLE.search(sentence)
         if m is None:
             continue
+        body = decision_body(m.group("body"))
+        if not committee_key(body):
+            continue  # `the Committee agreed ...`: which committee, the sentence does not say
         lead = s.start() + (len(s.group(0)) - len(s.group(0).lstrip()))
         dates = find_dates(sentence)
         decided_on = None
@@ -152,7 +156,7 @@ def parse_prose_decisions(text: str, *, document: str, pages: PageMap, offset: i
             elif decided_on is None and d0 >= m.start():
                 decided_on = value
         source = Provenance(document, pages.page_at(offset + lead), offset + lead, offset + lead + len(sentence))
-        decisions.append(Decision(decision_body(m.group("body")), decided_on, sentence, source,
+        decisions.append(Decision(body, decided_on, sentence, source,
                                   subject=heading, effective=effective))
     return decisions
 
