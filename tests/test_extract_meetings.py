@@ -240,3 +240,59 @@ def test_a_minutes_title_naming_the_body_dated_on_the_lines_below():
     assert parse_minutes_heading(agenda, document="d", pages=None) == (None, [])
     undated = "Minutes of the Cabinet\n\nThe minutes are attached.\n"
     assert "minutes" not in [s.kind for s in split_segments(undated)]
+
+
+NOTICE_OF_MEETING = """Public Document Pack
+
+NOTICE OF MEETING
+
+CABINET
+
+THURSDAY, 12 SEPTEMBER 2024 AT 10.00 AM
+
+COUNCIL CHAMBER, COUNTY HALL, NORTHGATE
+
+Membership
+
+Councillors: R Thornbury (Chair), P Ames (Vice-Chair), S Blackwood
+
+AGENDA
+
+1.	Apologies for Absence
+
+2.	School Admission Arrangements 2025/26 (Pages 9 - 40)
+"""
+
+
+def test_a_notice_of_meeting_with_no_labels_is_a_front_sheet():
+    from graph.extract.segments import split_segments
+
+    assert [s.kind for s in split_segments(NOTICE_OF_MEETING)] == ["text", "front_sheet"]
+    m, warnings = parse_front_sheet(NOTICE_OF_MEETING, document="d", pages=None)
+    assert warnings == [] and (m.committee, m.date.start, m.time, m.venue) == (
+        "Cabinet", "2024-09-12", "10:00", "Council Chamber, County Hall, Northgate")
+    rows, _ = parse_membership(NOTICE_OF_MEETING, committee="Cabinet", document="d", pages=None)
+    assert [(r.person.full, r.role) for r in rows] == [
+        ("R Thornbury", "chair"), ("R Thornbury", "member"), ("P Ames", "vice-chair"), ("P Ames", "member"),
+        ("S Blackwood", "member")]
+
+
+def test_a_summons_sentence_announces_the_meeting():
+    from graph.extract.segments import split_segments
+
+    text = ("To: All Members of the Council\n\nYou are hereby summoned to attend a meeting of the Planning Committee "
+            "to be held in the Council Chamber, Civic Centre on Wednesday, 18 September 2024 at 7.00 pm for the\n"
+            "purpose of transacting the business set out below.\n\nAGENDA\n\n1. Apologies for absence\n")
+    assert [s.kind for s in split_segments(text)] == ["text", "front_sheet"]
+    m, warnings = parse_front_sheet(text, document="d", pages=None)
+    assert warnings == [] and (m.committee, m.date.start, m.time, m.venue) == (
+        "Planning Committee", "2024-09-18", "19:00", "Council Chamber, Civic Centre")
+
+
+def test_a_date_heading_in_prose_or_without_an_agenda_below_starts_no_front_sheet():
+    from graph.extract.segments import split_segments
+
+    prose = "Future meetings\nThe next meeting will be held on:\nTuesday 7 November 2023 at 6.30 pm\n\nAGENDA\n"
+    assert "front_sheet" not in [s.kind for s in split_segments(prose)]
+    no_agenda = "CABINET\n\nTHURSDAY, 12 SEPTEMBER 2024 AT 10.00 AM\n\nThe Cabinet met.\n"
+    assert "front_sheet" not in [s.kind for s in split_segments(no_agenda)]

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from graph.records import DateValue, ExtractionWarning, Meeting
 from graph.extract.segments import (
-    PageLookup, could_name_a_body, dated_below, is_upper_heading, iter_lines, minutes_title_body, names_a_body,
+    DATE_HEADING, SUMMONS, PageLookup, could_name_a_body, dated_below, is_upper_heading, iter_lines, minutes_title_body, names_a_body,
     provenance, unreadable,
 )
 from graph.values import normalise_time, parse_date
@@ -124,11 +124,31 @@ def parse_front_sheet(text: str, *, document: str, pages: PageLookup | None, off
                 venue = f"{venue} {lines[j].stripped}"
                 end = lines[j].end
                 j += 1
+    if last_label is None:
+        # no labels: the meeting is announced in a sentence, or by a date heading under the body's name
+        meeting, found = _summons(text, document=document, pages=pages, offset=offset, acronyms=acronyms)
+        if meeting is None and not found:
+            meeting, found = parse_web_heading(text, document=document, pages=pages, offset=offset, acronyms=acronyms)
+        return meeting, warnings + found
     if committee is None or date is None:
         return None, warnings
     return Meeting(committee=committee_name(committee, acronyms), date=date, time=time,
                    venue=venue, source=provenance(document, pages, start if start is not None else offset,
                                                   end or offset + len(text))), warnings
+
+
+def _summons(text: str, *, document: str, pages: PageLookup | None, offset: int,
+             acronyms: Iterable[str]) -> tuple[Meeting | None, list[ExtractionWarning]]:
+    """`... summoned to attend a meeting of <body> to be held [in <venue>] on <date> at <time>`."""
+    m = SUMMONS.search(text, 0, min(len(text), 3000))
+    if m is None:
+        return None, []
+    rest = " ".join(m.group("rest").split())
+    date, time, venue = _held_details(rest, acronyms)
+    if date is None:
+        return None, [unreadable(document, pages, offset + m.start(), "date in the summons", rest[:80])]
+    return Meeting(committee=committee_name(m.group("committee"), acronyms), date=date, time=time,
+                   venue=venue, source=provenance(document, pages, offset + m.start(), offset + m.end())), []
 
 
 def _committee_above(lines: list, i: int) -> tuple[str | None, int | None]:
@@ -326,13 +346,18 @@ def _minutes_title_heading(lines: list, *, document: str, pages: PageLookup | No
     return None, []
 
 
-_WEB_HEADING = re.compile(
-    r"^(?P<date>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+,?\s+\d{4})"
-    r"(?:,?\s+(?:at\s+)?(?P<time>\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?))?\s*$",
-    re.I,
-)
+_WEB_HEADING = DATE_HEADING
+# a venue on the line under a date heading, unlabelled: `COUNCIL CHAMBER, COUNTY HALL, NORTHGATE`
+_VENUE_WORDS = re.compile(r"\b(?:room|chamber|hall|centre|center|offices?|house|library|building|suite|teams|zoom|"
+                          r"online|virtual|remote)\b", re.I)
 _WEB_VENUE = re.compile(r"^\s*Venue\s*:\s*(.+?)\s*(?:\.?\s*View directions)?\s*$", re.I)
 _WEB_SKIP = re.compile(r"^(?:Agenda|Minutes|Agenda and minutes|Agenda and decisions|Decisions|Home|Meetings?)\b", re.I)
+
+
+def _bare_venue(line: str) -> bool:
+    """A line that is a venue with no label: a place's words, no label, not a sentence."""
+    return (bool(_VENUE_WORDS.search(line)) and could_name_a_body(line) and not _FRONT_LABELS.match(line)
+            and not re.match(r"\d", line))
 
 
 def parse_web_heading(text: str, *, document: str, pages: PageLookup | None, offset: int = 0,
@@ -372,6 +397,8 @@ def parse_web_heading(text: str, *, document: str, pages: PageLookup | None, off
                 venue = vm.group(1).strip()
                 end = nxt.end
                 break
+        if venue is None and i + 1 < len(lines) and _bare_venue(lines[i + 1].stripped):
+            venue, end = title_case(lines[i + 1].stripped, acronyms), lines[i + 1].end
         time = normalise_time(m.group("time")) if m.group("time") else None
         if time is None and m.group("time"):
             warnings.append(unreadable(document, pages, ln.start, "time in a meeting page heading", m.group("time")))

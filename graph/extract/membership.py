@@ -8,8 +8,9 @@ from graph.extract.segments import Line, PageLookup, one_line, iter_lines, prove
 from graph.values import parse_person
 
 _TABLE_HEADER = re.compile(r"^\s*Members?\s*[\t ]+\s*Substitutes?\s*$", re.I)
-# `Membership:` / `Members:` / `Substitutes:` then councillors, one a line or as one list.
-_LIST_LABEL = re.compile(r"^[ \t]*(?P<label>Membership|Members|Committee\s+Members|Substitutes?|Substitute\s+Members)"
+# `Membership:` / `Members:` / `Councillors:` / `Substitutes:` then councillors, one a line or as one list.
+_LIST_LABEL = re.compile(r"^[ \t]*(?P<label>Membership|Members|Committee\s+Members|(?:County\s+)?Councillors|Substitutes?|"
+                         r"Substitute\s+Members)"
                          r"[ \t]*:[ \t]*(?P<rest>.*)$", re.I)
 _LIST_COUNCILLORS = re.compile(r"\b(?:County\s+)?(?:Councillors?|Cllrs?\.?)\s+")
 _OFFICER = re.compile(r"^\s*COMMITTEE\s+OFFICER\s*:\s*(.+?)\s*$", re.I)

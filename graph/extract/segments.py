@@ -107,6 +107,19 @@ _NOT_A_MINUTES_BODY = re.compile(r"\b(?:meetings?|previous|last|held|proceedings
 MINUTES_DATE_LINE = re.compile(
     r"^[ \t]*(?:held\s+(?:at|on|in)\s|(?:meeting\s+)?date(?:\s+of\s+(?:the\s+)?meeting)?\s*:\s*\S"
     r"|(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d{1,2}(?:\s*(?:st|nd|rd|th))?\s+[a-z]+,?\s+\d{4})", re.I)
+# A meeting's date as a heading line of its own: `Wednesday 2nd October, 2024 6.30 pm`,
+# `THURSDAY, 12 SEPTEMBER 2024 AT 10.00 AM` (a ModernGov page, a notice of meeting).
+DATE_HEADING = re.compile(
+    r"^(?P<date>(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+,?\s+\d{4})"
+    r"(?:,?\s+(?:at\s+)?(?P<time>\d{1,2}(?:[.:]\d{2})?\s*[ap]\.?m\.?))?\s*$",
+    re.I,
+)
+# A notice that summons members in a sentence: `You are summoned to attend a meeting of the
+# Planning Committee to be held in the Council Chamber on Wednesday, 18 September 2024 at 7.00 pm`.
+SUMMONS = re.compile(r"(?i:\b(?:summoned|invited|requested)\s+to\s+attend\s+(?:a|the)\s+(?:[a-z]+\s+)?meeting\s+of\s+"
+                     r"(?:the\s+)?)(?P<committee>[A-Z][^\n]*?)\s*,?\s+(?i:(?:to\s+be|which\s+will\s+be|being)\s+held)\s+"
+                     r"(?P<rest>[^\n]+(?:\n(?![ \t]*\n)[^\n]+)*)")
+_AGENDA_LINE = re.compile(r"^[ \t]*(?:AGENDA|Agenda)[ \t]*$", re.M)
 _CABINET_UPDATE = re.compile(r"^[ \t]*\**[ \t]*CABINET MEMBER (?:UPDATE|REPORT)S?\b[^\n]*$", re.M)
 _BACKGROUND_PAPERS = re.compile(r"^\s*Background Papers\s*:?\s*$", re.M | re.I)
 _APPENDICES_INTRO = re.compile(r"^[ \t]*The following appendi(?:x is|ces are) attached[^\n]*$", re.M | re.I)
@@ -205,6 +218,23 @@ def _report_body_end(text: str, start: int, limit: int) -> int:
     return min(nxt + body.end(), limit)
 
 
+def _unlabelled_front_sheets(text: str, taken: list[int]) -> list[int]:
+    """Where front sheets with no `Date:` labels start: an `AGENDA` line with a date heading a few
+    lines above it (`CABINET` / `THURSDAY, 12 SEPTEMBER 2024 AT 10.00 AM` / venue), at the line
+    naming the body above the date; not where another part starts in between."""
+    out = []
+    for m in _AGENDA_LINE.finditer(text):
+        above = [ln for ln in iter_lines(text[max(0, m.start() - 1500):m.start()], max(0, m.start() - 1500))
+                 if ln.stripped][-12:]
+        dated = next((ln for ln in reversed(above) if DATE_HEADING.match(ln.stripped)), None)
+        if dated is None or any(dated.start <= pos <= m.start() for pos in taken):
+            continue
+        body = nearest_line_above(text, dated.start)
+        if body is not None and names_a_body(body.stripped):
+            out.append(_line_above(text, dated.start))
+    return out
+
+
 def split_segments(text: str) -> list[Segment]:
     """Cut the cleaned text into segments by shape; the segments cover the text without gaps."""
     starts: list[tuple[int, str]] = []
@@ -237,6 +267,9 @@ def split_segments(text: str) -> list[Segment]:
         if not any(m.start() - 800 <= pos <= m.start() + 800 for pos in titled) and \
                 _REPORT_COMPANION.search(text, m.end(), m.end() + 600):
             starts.append((m.start(), "report"))
+    for m in SUMMONS.finditer(text):
+        starts.append((text.rfind("\n", 0, m.start()) + 1, "front_sheet"))
+    starts.extend((pos, "front_sheet") for pos in _unlabelled_front_sheets(text, [p for p, _ in starts]))
     if not any(k == "minutes" for _, k in starts):
         m = _MODERNGOV_MINUTES.search(text)
         if m:
