@@ -82,6 +82,8 @@ def _print_ingest_summary(report) -> None:
     click.echo(f"Facts: {report.triples} triples in the graph, {report.passages} passages in the index")
     if report.seconds:
         click.echo("Time: " + ", ".join(f"{phase} {s:.2f}s" for phase, s in report.seconds.items()))
+    for note in report.notes:
+        click.secho(f"Note: {note}", fg="yellow", err=True)
     warnings = report.warnings
     click.echo(f"Warnings: {len(warnings)}")
     for w in warnings[:WARNINGS_SHOWN]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import shutil
 import sys
 import time
 from collections import Counter
@@ -58,6 +59,7 @@ class IngestReport:
     passages: int = 0  # in the index after the run
     entities: dict[str, int] = field(default_factory=dict)  # records by kind, over this run's documents
     written: int = 0  # documents this run has made durable (in the graph, the index and the manifest)
+    notes: list[str] = field(default_factory=list)  # what the run chose not to do, and why
 
     @property
     def failed(self) -> list[DocumentOutcome]:
@@ -79,6 +81,7 @@ class IngestReport:
             "seconds": {k: round(v, 3) for k, v in self.seconds.items()},
             "failed": [{"document": o.name, "reason": o.reason} for o in self.failed],
             "warnings": self.warnings,
+            "notes": self.notes,
         }
 
 
@@ -202,8 +205,13 @@ def ingest_paths(
             manifest["snapshot"] = data.take_snapshot(store, manifest["generation"])
             data.write_manifest(manifest)
         elif report.written and _compact_due(report.written, len(manifest["documents"]), settings):
-            with _timed(report.seconds, "compact"):
-                compacted = store.compact()
+            short = _compaction_room(store)
+            if short:
+                report.notes.append(short)
+                compacted = False
+            else:
+                with _timed(report.seconds, "compact"):
+                    compacted = store.compact()
             if compacted:  # the servers read snapshots: a new one holds the compacted files
                 data.publish(store, manifest)
                 data.prune_snapshots(manifest["snapshot"])
@@ -212,6 +220,20 @@ def ingest_paths(
     report.outcomes.extend(o for o in slots if o is not None)
     report.seconds["wall"] = time.perf_counter() - started
     return report
+
+
+def _compaction_room(store: Any) -> str | None:
+    """Why the disk has no room to compact the store (None when it has): the compaction writes the
+    store afresh while the snapshots still hold its old files, so it needs about the store's size
+    free. Running out part way would fail the ingest after its documents were written."""
+    if store.path is None:
+        return None
+    need = store.disk_bytes()
+    free = shutil.disk_usage(store.path).free
+    if free >= need:
+        return None
+    return (f"compaction skipped: it needs about {need / 1e9:.1f} GB free beside the store, the disk has "
+            f"{free / 1e9:.1f} GB (the store works uncompacted; graph questions are slower until a later run compacts it)")
 
 
 def _compact_due(written: int, documents: int, settings: dict[str, Any]) -> bool:

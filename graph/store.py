@@ -342,6 +342,12 @@ class GraphStore:
         result.graph = graph
         return result
 
+    def disk_bytes(self) -> int:
+        """Bytes the embedded store's files take on disk (0 for a store with no directory)."""
+        if self.path is None:
+            return 0
+        return sum(f.stat().st_size for f in Path(self.path).rglob("*") if f.is_file())
+
     def compact(self) -> bool:
         """Rewrite the embedded store's files into fewer files whose keys do not overlap (RocksDB's
         full compaction, pyoxigraph ``Store.optimize``); returns whether it did. Each batch's bulk

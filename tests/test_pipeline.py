@@ -250,6 +250,20 @@ def test_compaction_after_a_run_keeps_the_graph_and_serves_a_new_snapshot(tmp_pa
     assert search_total(compacted, "FASD") == search_total(plain, "FASD") > 0
 
 
+def test_no_room_on_the_disk_to_compact_skips_the_compaction_and_says_so(tmp_path, corpus_copy, monkeypatch):
+    import councilgraph.pipeline
+
+    real = shutil.disk_usage
+    # The disk as the store would find it nearly full (the files are real; only the free space is not).
+    monkeypatch.setattr(councilgraph.pipeline.shutil, "disk_usage", lambda path: real(path)._replace(free=10_000))
+    settings = settings_for(tmp_path, compact_after_ingest=0)
+    report = ingest_paths([corpus_copy], settings)
+    assert "compact" not in report.seconds and not report.failed
+    (note,) = report.notes
+    assert note.startswith("compaction skipped") and "GB free" in note and report.as_dict()["notes"] == [note]
+    assert search_total(settings, "FASD") > 0 and graph_iso(settings)[1] == report.triples
+
+
 def test_a_run_adding_a_small_share_of_the_archive_does_not_compact(tmp_path, corpus_copy):
     settings = settings_for(tmp_path, compact_after_ingest=0.5)
     assert "compact" in ingest_paths([corpus_copy], settings).seconds  # 2 of 2 documents
