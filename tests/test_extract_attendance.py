@@ -201,3 +201,15 @@ def test_officers_one_per_line_with_the_role_in_brackets_after_a_dash():
     rows, warnings = parse_also_present(text, meeting=REF, document="d", pages=None)
     assert warnings == [] and [(a.person.full, a.role) for a in rows] == [
         ("Gina Hale", "Licensing Officer"), ("Ian Jowett", "Legal Services")]
+
+
+def test_the_apologies_sentence_ends_at_its_full_stop_or_a_blank_line():
+    text = ("PRESENT: Councillor A Quill (Chair); Councillors B Norrie and D Pyke\n\nPC/23/24 APOLOGIES FOR ABSENCE\n\n"
+            "Apologies were received from Councillor J. Ingham and Mr. T. Lowe.\n\nPC/24/24 MINUTES\n\nRESOLVED: That the minutes be approved.\n")
+    rows, warnings = parse_present(text, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [a.person.full for a in rows] == ["A Quill", "B Norrie", "D Pyke"]
+    rows, warnings = parse_apologies(text, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [a.person.full for a in rows] == ["J Ingham", "T Lowe"]
+    unended = "Apologies were received from Councillor E Wragg\n\nMinute 13 - School Meals\n"
+    rows, warnings = parse_apologies(unended, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [a.person.full for a in rows] == ["E Wragg"]

@@ -178,3 +178,23 @@ def test_the_body_itself_resolving():
         ("2", "RESOLVED", "That the application be GRANTED subject to conditions."),
         ("3", "Agreed:", "that the policy be adopted.")]
     assert [p.title for p in passages] == ["4. Taxi Fares"]
+
+
+def test_minute_numbers_as_councils_print_them():
+    ref = MeetingRef("C", "2024-07-10")
+    text = ("PC/23/24 APOLOGIES FOR ABSENCE\n\nApologies were received.\n\nPC/24/24 MINUTES\n\nRESOLVED: That the "
+            "minutes be approved.\n\nPC/25/24 LAND AT MILL LANE (24/0123/FUL)\n\nRESOLVED: That permission be granted.\n")
+    items, resolutions, _ = parse_minutes(text, meeting=ref, document="d", pages=None)
+    assert [(i.number, i.title) for i in items] == [
+        ("23", "Apologies for Absence"), ("24", "Minutes"), ("25", "Land at Mill Lane (24/0123/Ful)")]
+    assert [r.item_number for r in resolutions] == ["24", "25"]
+    text = ("Minute 12 - Apologies for absence\n\nNone.\n\nMinute 13 - School Meals Policy\n\nRESOLVED: That the "
+            "policy be adopted.\n\nC.14 FASD Training\n\nRESOLVED: That the programme be noted.\n\n"
+            "CAB 15/24 Budget Monitoring\n\nRESOLVED: That the report be noted.\n")
+    items, resolutions, _ = parse_minutes(text, meeting=ref, document="d", pages=None)
+    assert [(i.number, i.title) for i in items] == [
+        ("12", "Apologies for absence"), ("13", "School Meals Policy"), ("14", "FASD Training"), ("15", "Budget Monitoring")]
+    assert [r.item_number for r in resolutions] == ["13", "14", "15"]
+    # a planning reference is not a minute number, nor a year range
+    items, _, _ = parse_minutes("23/01234/FUL Land at Mill Lane\n\n2024/25 Budget\n", meeting=ref, document="d", pages=None)
+    assert items == []

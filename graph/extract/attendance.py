@@ -19,7 +19,10 @@ _ALSO_PRESENT = re.compile(r"^[ \t]*(?:Also\s+present|In\s+attendance|Officers(?
 # The first item after the lists: `1. APOLOGIES`, `56 WELCOME AND INTRODUCTION` (a number and a
 # capitalised heading, with or without a full stop), or an `Apologies` / `Minutes` heading.
 _ITEM_START = re.compile(r"^[ \t]*\d{1,3}[a-z]?\.\s+\S|^[ \t]*\d{1,3}[a-z]?[ \t]+[A-Z][A-Za-z'’]*(?:[ \t]|$)"
-                         r"|^[ \t]*(?:Minutes|Apologies)\b", re.M)
+                         r"|^[ \t]*(?:Minutes|Apologies)\b"
+                         # minute numbers: `Minute 12 -`, `PC/23/24`, `C.14`, `CAB 45/24`, `23/24 APOLOGIES`
+                         r"|^[ \t]*(?:(?i:minute)\s+\d|[A-Z]{1,5}[/.]\d{1,3}\b|[A-Z]{2,5}[ \t]+\d{1,3}/\d{2}\b"
+                         r"|\d{1,3}/\d{2}(?:\d{2})?[ \t]+[A-Z])", re.M)
 _PAREN = re.compile(r"\(([^()]*)\)")
 _SUBSTITUTE_FOR = re.compile(r"Substitute\s+(?:Member\s+)?for\s+(.+)", re.I)
 _NAME_SPLIT = re.compile(r",\s*|\s+and\s+|\s*&\s*")
@@ -236,7 +239,8 @@ def _also_present_entries(chunk: str) -> list[tuple[str, str]]:
 # `Apologies: Councillors A and B` / `Apologies for absence: ...`.
 _APOLOGIES = re.compile(r"Apologies(?:\s+for\s+(absence|lateness))?\b[^.\n]*?\b(?:were|was|had\s+been|have\s+been)\s+"
                         r"(?:received|submitted|given|made|reported|tendered)\s+(?:from|on behalf of|by)\s+"
-                        r"(?P<who>[^.]+(?:\.(?=\s*[a-z])[^.]*)*)\.?"
+                        r"(?P<who>(?:[^.\n]|\n(?![ \t]*\n))+(?:(?:(?<=\b[A-Z])|(?<=\bMrs)|(?<=\bMr)|(?<=\bMs)|(?<=\bDr)|(?<=\bCllr)|(?<=\bSt)|"
+                        r"(?=[ \t]*(?-i:[a-z])))\.(?:[^.\n]|\n(?![ \t]*\n))*)*)\.?"
                         r"|^[ \t]*Apologies(?:\s+for\s+(absence|lateness))?[ \t]*:[ \t]*(?P<listed>\S[^\n]*"
                         r"(?:\n(?![ \t]*\n)(?![ \t]*[A-Z][A-Za-z ]{0,30}:)[^\n]+)*)",
                         re.I | re.M)

@@ -40,7 +40,11 @@ def blank_web_furniture(text: str) -> str:
     return "".join(pieces)
 
 
-_HEADING = re.compile(r"^[ \t]*(\d{1,3})([a-z]?)\.?[ \t]+(\S.*?)[ \t]*$")
+# `5. APOLOGIES`, and minute numbers as councils print them: `Minute 12 - Apologies`, `PC/23/24
+# APOLOGIES`, `C.14 FASD Training`, `CAB 45/24 Budget`, `23/24 Minutes` (the year after the number).
+_HEADING = re.compile(
+    r"^[ \t]*(?:(?i:minute)\s+(?:(?i:no)\.?\s*)?|[A-Z]{1,5}[/.](?=\d)|[A-Z]{2,5}[ \t]+(?=\d{1,3}/\d{2}))?"
+    r"(\d{1,3})(?:/\d{2}(?:\d{2})?(?![\d/]))?([a-z]?)(?:[ \t]*[-–—:][ \t]*|\.?[ \t]+)(\S.*?)[ \t]*$")
 # after a marker: a bracketed qualifier (`(unanimously)`) and the marker's own punctuation
 _MARKER_TAIL = r"(?:[ \t]*\((?P<qualifier>[^()\n]{1,40})\))?[ \t]*(?P<punct>[:–—-][ \t]*)?"
 _MARKER = re.compile(
