@@ -213,3 +213,12 @@ def test_the_apologies_sentence_ends_at_its_full_stop_or_a_blank_line():
     unended = "Apologies were received from Councillor E Wragg\n\nMinute 13 - School Meals\n"
     rows, warnings = parse_apologies(unended, meeting=REF, document="d", pages=None)
     assert warnings == [] and [a.person.full for a in rows] == ["E Wragg"]
+
+
+def test_county_councillors_and_a_list_one_name_a_line():
+    text = "PRESENT: County Councillor J Smith (Chairman)\nCounty Councillors A Brown, B Green\n\n1. APOLOGIES\n"
+    rows, warnings = parse_present(text, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [(a.person.full, a.role) for a in rows] == [("J Smith", "Chair"), ("A Brown", None), ("B Green", None)]
+    text = "Present:\tCouncillors\tSmith (Chair)\n\t\tJones\n\t\tBrown\n\n1. Apologies\n"
+    rows, warnings = parse_present(text, meeting=REF, document="d", pages=None)
+    assert warnings == [] and [(a.person.full, a.role) for a in rows] == [("Smith", "Chair"), ("Jones", None), ("Brown", None)]

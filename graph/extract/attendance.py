@@ -26,7 +26,7 @@ _ITEM_START = re.compile(r"^[ \t]*\d{1,3}[a-z]?\.\s+\S|^[ \t]*\d{1,3}[a-z]?[ \t]
 _PAREN = re.compile(r"\(([^()]*)\)")
 _SUBSTITUTE_FOR = re.compile(r"Substitute\s+(?:Member\s+)?for\s+(.+)", re.I)
 _NAME_SPLIT = re.compile(r",\s*|\s+and\s+|\s*&\s*")
-_COUNCILLORS = re.compile(r"\b(?:Councillors?|Cllrs?\.?)\s+")
+_COUNCILLORS = re.compile(r"\b(?:County\s+)?(?:Councillors?|Cllrs?\.?)\s+")
 
 
 def _block(text: str, start: int) -> tuple[int, int]:
@@ -96,13 +96,15 @@ _STARTS_A_NAME = re.compile(r"(?:Councillors?|Cllrs?\.?|Mr|Mrs|Ms|Miss|Mx|Dr|Rev
 
 def _join_list_lines(block: str) -> str:
     """The list on one line; a line break outside brackets before a line that starts a name
-    (`Mrs D Green (Co-opted Member)`) separates two entries as a comma would."""
+    (`Mrs D Green (Co-opted Member)`) separates two entries as a comma would. So does every line
+    break of a list printed one name a line: short lines and no comma in any (a list wrapped by
+    the PDF has commas between its names)."""
+    lines = [ln.strip() for ln in block.split("\n") if ln.strip()]
+    one_a_line = len(lines) >= 2 and not any("," in ln for ln in lines) and \
+        all(len(_PAREN.sub("", ln).split()) <= 5 for ln in lines)
     out = ""
-    for line in block.split("\n"):
-        line = line.strip()
-        if not line:
-            continue
-        if out and out.count("(") <= out.count(")") and _STARTS_A_NAME.match(line) and \
+    for line in lines:
+        if out and out.count("(") <= out.count(")") and (one_a_line or _STARTS_A_NAME.match(line)) and \
                 not out.endswith((",", ";", " and", "&", "(")):
             out += ","
         out = f"{out} {line}" if out else line
