@@ -296,3 +296,11 @@ def test_a_date_heading_in_prose_or_without_an_agenda_below_starts_no_front_shee
     assert "front_sheet" not in [s.kind for s in split_segments(prose)]
     no_agenda = "CABINET\n\nTHURSDAY, 12 SEPTEMBER 2024 AT 10.00 AM\n\nThe Cabinet met.\n"
     assert "front_sheet" not in [s.kind for s in split_segments(no_agenda)]
+
+
+def test_lines_with_finds_each_line_holding_a_word_once():
+    from graph.extract.segments import lines_with
+
+    text = "AGENDA\nno\nMinutes and MINUTES\nlast minutes"
+    assert lines_with(text, ("AGENDA", "inutes", "INUTES")) == [0, 10, 30]
+    assert lines_with("", ("x",)) == [] and lines_with("x", ("x",)) == [0]

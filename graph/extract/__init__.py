@@ -238,7 +238,7 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
             claimed.extend((i.source.start, i.source.end) for i in found)
             claimed.extend((s.source.start, s.source.end) for s in report.sections)
             if report.sections:
-                _section_prose(run, seg, text, report.sections, ex, kw)
+                _section_prose(run, seg, text, report.sections, ex, kw, outcomes_where_schools_named=True)
         elif seg.kind == "appendix":
             _appendix(run, seg, part, pack_meeting, last_report, ex, claimed, kw)
         elif seg.kind == "cabinet_update":
@@ -286,12 +286,19 @@ def _prose(run: _Run, seg: Segment, part: str, ex: Extraction, kw: dict[str, Any
     ex.decisions.extend(run("decision notices", seg, parse_decision_notices, part, offset=seg.start, default=[], **kw))
 
 
-def _section_prose(run: _Run, seg: Segment, text: str, sections: list, ex: Extraction, kw: dict[str, Any]) -> None:
+# A school's outcome in a report section names it as one: the outcome rules try every capital of
+# the text, so a report's sections that name no school are not searched (a tenth of extraction).
+_NAMES_A_SCHOOL = ("chool", "cademy", "ursery", "ollege", "CHOOL", "CADEMY")
+
+
+def _section_prose(run: _Run, seg: Segment, text: str, sections: list, ex: Extraction, kw: dict[str, Any], *,
+                   outcomes_where_schools_named: bool = False) -> None:
     """Prose records section by section, so a decision's subject is the heading it sits under."""
     for sec in sections:
         body = text[sec.source.start:sec.source.end]
-        ex.school_outcomes.extend(run("school outcomes", seg, parse_school_outcomes, body, offset=sec.source.start,
-                                      default=[], **kw))
+        if not outcomes_where_schools_named or any(word in body for word in _NAMES_A_SCHOOL):
+            ex.school_outcomes.extend(run("school outcomes", seg, parse_school_outcomes, body, offset=sec.source.start,
+                                          default=[], **kw))
         ex.decisions.extend(run("prose decisions", seg, parse_prose_decisions, body, offset=sec.source.start,
                                 heading=sec.title, default=[], **kw))
 
