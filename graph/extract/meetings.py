@@ -328,7 +328,8 @@ def _minutes_title_heading(lines: list, *, document: str, pages: PageLookup | No
         if date is None:
             return None, [unreadable(document, pages, dated.start, "date in the minutes heading", raw)]
         end = dated.end
-        after = lines[lines.index(dated) + 1:lines.index(dated) + 3]
+        at = lines.index(dated)
+        after = lines[at + 1:at + 3]
         if held is not None and venue is None and after and is_upper_heading(after[0].stripped) and \
                 not _LIST_LABEL.match(after[0].stripped) and not re.match(r"\d", after[0].stripped):
             venue, end = title_case(after[0].stripped, acronyms), after[0].end  # `COMMITTEE ROOM ONE - TOWN HALL`
