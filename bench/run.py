@@ -105,9 +105,16 @@ def _r(x: float | None, digits: int = 2) -> float | None:
 
 
 def settings_for(data: Path, engine: str) -> dict[str, Any]:
+    """The settings a step runs with: the environment's COUNCILGRAPH_* (as the servers the harness
+    starts get them, and recorded by :func:`machine`), then the step's data dir and engine."""
     from councilgraph.settings import load_settings
 
-    return load_settings({"data_dir": str(data), "search_engine": engine}, environ={})
+    return load_settings({"data_dir": str(data), "search_engine": engine})
+
+
+def settings_from_environment() -> dict[str, str]:
+    """The COUNCILGRAPH_* variables a run was given: its figures hold for these settings."""
+    return {k: v for k, v in sorted(os.environ.items()) if k.startswith("COUNCILGRAPH_")}
 
 
 def child(mode: str, *args: str, timeout: float = 7200) -> dict[str, Any]:
@@ -562,7 +569,7 @@ def machine() -> dict[str, Any]:
             pass
     return {"nproc": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu, "versions": versions,
             "commit": _commit(), "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-            "server_workers": server_processes()}
+            "server_workers": server_processes(), "settings_env": settings_from_environment()}
 
 
 def _commit() -> str:
@@ -668,12 +675,17 @@ def render(results: dict[str, Any]) -> str:
         + f". Commit {m['commit']}. Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
         "",
     ]
+    if m.get("settings_env"):
+        lines += ["Settings from the environment (the rest are the defaults): "
+                  + ", ".join(f"`{k}={v}`" for k, v in m["settings_env"].items()) + ".", ""]
     first = results.get("ingested")
     if first:
         lines += [f"Queries only, on the data dirs of the run of {first['date']} (`{first['command']}`, commit "
                   f"{first['commit']}): its ingest figures are repeated below, the query figures are new.", ""]
     for again in results.get("resumed", []):
-        lines += [f"Resumed {again['date']} at commit {again['commit']}: `{again['command']}`.", ""]
+        given = ", ".join(f"`{k}={v}`" for k, v in again.get("settings_env", {}).items())
+        lines += [f"Resumed {again['date']} at commit {again['commit']}: `{again['command']}`"
+                  + (f", with {given}" if given else "") + ".", ""]
     cold = results.get("cold_ingest")
     if cold:
         lines += [f"Sample corpus (2 documents), `councilgraph ingest ../shared/corpus` on a fresh data dir, whole "
@@ -870,7 +882,8 @@ def main() -> None:
         results = requery(partial, args, now, command)
     elif args.resume and partial.is_file():
         results = json.loads(partial.read_text())
-        results.setdefault("resumed", []).append({"date": now, "command": command, "commit": _commit()})
+        results.setdefault("resumed", []).append({"date": now, "command": command, "commit": _commit(),
+                                                  "settings_env": settings_from_environment()})
     else:
         results = {"date": now, "command": command, "machine": machine(), "sizes": []}
 

@@ -33,6 +33,23 @@ def test_a_resumed_ingest_sums_its_parts(tmp_path):
     assert sum(1 for _ in open(tmp_path / "p2.jsonl", encoding="utf-8")) == both["passages"]
 
 
+def test_the_steps_run_with_the_settings_of_the_environment_and_the_report_names_them(tmp_path, monkeypatch):
+    from bench.run import machine, render
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    shutil.copy(sorted(CORPUS.glob("*.txt"))[0], docs)
+    phases = {}
+    for share in ("0", "2"):  # compact after every run / never (a run writes at most all documents)
+        monkeypatch.setenv("COUNCILGRAPH_COMPACT_AFTER_INGEST", share)
+        out = step_ingest(str(docs), str(tmp_path / f"data-{share}"), "whoosh", str(tmp_path / f"p{share}.jsonl"),
+                          str(tmp_path / f"progress-{share}.json"))
+        phases[share] = out["phases_s"]
+    assert "compact" in phases["0"] and "compact" not in phases["2"]
+    results = {"date": "now", "command": "python bench/run.py", "machine": machine(), "sizes": []}
+    assert "`COUNCILGRAPH_COMPACT_AFTER_INGEST=2`" in render(results)
+
+
 def test_the_growth_curve_takes_each_size_from_the_latest_run():
     from bench.run import render_curve
 
