@@ -292,7 +292,8 @@ def _build_all(rows, *, document: str, pages: PageMap, offset: int):
             warnings.extend(ExtractionWarning(document, source.page, f"report card cell not read: {p}",
                                               "\n".join(row.lines), offset=source.start) for p in problems)
         else:
-            warnings.append(ExtractionWarning(document, source.page, f"inspection row not parsed: {result}",
+            what = "report card row" if _area_roles(roles) else "inspection row"
+            warnings.append(ExtractionWarning(document, source.page, f"{what} not parsed: {result}",
                                               "\n".join(row.lines), offset=source.start))
     return inspections, warnings
 
@@ -430,6 +431,137 @@ def build_inspection(cells: list[str], roles: list[str | None], source: Provenan
         support=split_items(cells[roles.index("support")]) if "support" in roles else [],
         report_reference=reference, urn=urn, area_grades=areas, safeguarding=safeguarding,
     )
+
+
+# --- report cards printed per school, one area a line ---------------------------------------
+
+_REPORT_CARD_HINT = re.compile(r"expected\s+standard|strong\s+standard|needs\s+attention|urgent\s+improvement|"
+                               r"exceptional", re.I)
+_LABEL_LINE = re.compile(r"^[ \t]*(?:[-•▪][ \t]*)?(?P<label>[^:\t\n]{3,60}?)[ \t]*(?::|\t|[ \t][-–—][ \t])[ \t]*"
+                         r"(?P<value>\S[^\n]*?)[ \t]*$")
+_SCHOOL_LABEL = re.compile(r"^(?:name\s+of\s+)?(?:school|academy|setting|provider)(?:\s+name)?$", re.I)
+_DATE_LABEL = re.compile(r"\bdate\b|\binspected\b|\binspection\s+dates?\b", re.I)
+_INSPECTOR_LABEL = re.compile(r"\binspector\b", re.I)
+_HEADING_CUT = re.compile(r"\s[-–—]\s|\(|,\s*(?:inspected|inspection)\b|:\s*$", re.I)
+
+
+def _label_kind(label: str) -> str | None:
+    label = " ".join(label.split())
+    if _SAFEGUARDING.search(label):
+        return "safeguarding"
+    if _SCHOOL_LABEL.match(label):
+        return "school"
+    if re.search(r"\bprevious\b|\blast\b", label, re.I):
+        return None
+    if _DATE_LABEL.search(label):
+        return "date"
+    if _INSPECTOR_LABEL.search(label):
+        return "inspector"
+    area = area_of_header(label)
+    return f"{_AREA_ROLE}{area}" if area and len(label.split()) <= 6 else None
+
+
+def parse_labelled_report_cards(
+    text: str, *, document: str, pages: PageMap, offset: int = 0
+) -> tuple[list[Inspection], list[ExtractionWarning]]:
+    """Report cards printed school by school, one ``Label: value`` line each (``Inclusion: Expected
+    standard``, ``Safeguarding: Met``, ``Date of inspection: 14 January 2026``), under a heading
+    naming the school or with a ``School:`` line; blank lines may come between. A run of such lines
+    is a report card when it grades two areas or more, one that only report cards grade."""
+    if not _REPORT_CARD_HINT.search(text):
+        return [], []
+    lines = list(_iter_lines(text))
+    blocks: list[tuple[int, int]] = []  # [first, last] line indexes of runs of labelled lines
+    kinds: dict[int, tuple[str, str]] = {}
+    first = last = None
+    for n, (_, line) in enumerate(lines):
+        if not line.strip():
+            continue
+        m = _LABEL_LINE.match(line) if line.count("\t") <= 1 else None
+        kind = _label_kind(m.group("label")) if m else None
+        if kind is not None:
+            if first is not None:
+                held = {kinds[k][0] for k in range(first, last + 1) if k in kinds}
+                # the next school's card: a label met again, or a school named after the areas
+                if kind in held or (kind == "school" and any(h.startswith(_AREA_ROLE) for h in held)):
+                    blocks.append((first, last))
+                    first = None
+            kinds[n] = (kind, m.group("value"))
+            first = n if first is None else first
+            last = n
+            continue
+        if first is not None:
+            blocks.append((first, last))
+        first = last = None
+    if first is not None:
+        blocks.append((first, last))
+    inspections: list[Inspection] = []
+    warnings: list[ExtractionWarning] = []
+    for first, last in blocks:
+        got = [kinds[n] for n in range(first, last + 1) if n in kinds]
+        areas = [k[len(_AREA_ROLE):] for k, _ in got if k.startswith(_AREA_ROLE)]
+        if len(set(areas)) < 2 or not _REPORT_CARD_ONLY & set(areas):
+            continue
+        # the heading: the nearest line above that is not a sentence
+        heading_at = next((n for n in range(first - 1, max(first - 4, -1), -1) if lines[n][1].strip()), None)
+        heading = lines[heading_at][1].strip() if heading_at is not None else ""
+        if heading.endswith(".") or len(heading.split()) > 14:
+            heading, heading_at = "", None
+        start_at = heading_at if heading_at is not None else first
+        pos, end = lines[start_at][0], lines[last][0] + len(lines[last][1])
+        source = Provenance(document, pages.page_at(offset + pos), offset + pos, offset + end)
+        raw = text[pos:end]
+
+        def warn(message: str) -> None:
+            warnings.append(ExtractionWarning(document, source.page, message, raw, offset=source.start))
+
+        values: dict[str, str] = {}
+        for kind, value in got:
+            values.setdefault(kind, value)  # the first of a repeated label
+        school = values.get("school") or _HEADING_CUT.split(heading)[0].strip(" :*")
+        if not school:
+            warn("report card not parsed: no school name above its area grades")
+            continue
+        date_text = values.get("date") or heading
+        start = parse_date(date_text)
+        if start is None:
+            warn(f"report card not parsed: no inspection date in {date_text!r} ({school})")
+            continue
+        inspector = None
+        if "inspector" in values:
+            inspector = parse_person(values["inspector"])
+            if inspector is None:
+                warn(f"report card not parsed: no inspector name in {values['inspector']!r} ({school})")
+                continue
+        cells = [values.get(k, "") for k in values]
+        roles: list[str | None] = [k if k.startswith(_AREA_ROLE) or k == "safeguarding" else None for k in values]
+        problems: list[str] = []
+        grades, safeguarding = area_grades(cells, roles, problems)
+        for problem in problems:
+            warn(f"report card cell not read: {problem} ({school})")
+        if not grades:
+            warn(f"report card not parsed: no area grades ({school})")
+            continue
+        inspections.append(Inspection(school=school, start=start, inspector=inspector, grade=None, source=source,
+                                      area_grades=grades, safeguarding=safeguarding))
+    return inspections, warnings
+
+
+def parse_inspections(
+    text: str, *, document: str, pages: PageMap, offset: int = 0
+) -> tuple[list[Inspection], list[ExtractionWarning]]:
+    """Every inspection in ``text``: Ofsted outcome tables (:func:`parse_inspection_tables`) and
+    report cards printed school by school (:func:`parse_labelled_report_cards`)."""
+    found, warnings = parse_inspection_tables(text, document=document, pages=pages, offset=offset)
+    cards, card_warnings = parse_labelled_report_cards(text, document=document, pages=pages, offset=offset)
+    rows = [(i.source.start, i.source.end) for i in found]
+    found += [c for c in cards if not any(s < c.source.end and c.source.start < e for s, e in rows)]
+    return found, warnings + card_warnings
+
+
+def has_report_cards(text: str) -> bool:
+    """Whether ``text`` may hold report-card grades (a cheap test before parsing outside reports)."""
+    return bool(_REPORT_CARD_HINT.search(text))
 
 
 # --- school names cut short in table cells ----------------------------------------------
