@@ -547,16 +547,121 @@ def parse_labelled_report_cards(
     return inspections, warnings
 
 
+_HEADER_CONTINUES = re.compile(r"^(?:and|&|of)\b|^[a-z]")
+
+
+def _header_line_role(line: str) -> str | None:
+    role = column_roles([line])[0]
+    if role is not None:
+        return role
+    area = area_of_header(line)
+    return f"{_AREA_ROLE}{area}" if area else ("safeguarding" if _SAFEGUARDING.search(line) else None)
+
+
+def _is_cell_value(line: str) -> bool:
+    """A line that is a date, a grade, a safeguarding outcome or "N/A": a cell, not a school's name."""
+    grade, readable = parse_area_grade(line)
+    return grade is not None or (readable and bool(line.strip())) or parse_safeguarding(line) is not None \
+        or parse_date(line) is not None
+
+
+def parse_one_cell_a_line_tables(
+    text: str, *, document: str, pages: PageMap, offset: int = 0
+) -> tuple[list[Inspection], list[ExtractionWarning]]:
+    """Report-card tables whose text came out one cell a line (header cells, then each row's cells,
+    in header order): a header run of short lines naming a school, a date and evaluation areas; a
+    school's name may wrap onto more lines; a header repeated after a page break is skipped. A row
+    whose cells do not fit the header (a cell left out) is a warning, and reading resumes at the
+    next school's name."""
+    if not _REPORT_CARD_HINT.search(text):
+        return [], []
+    lines = [(pos, line.strip()) for pos, line in _iter_lines(text) if line.strip() and "\t" not in line]
+    inspections: list[Inspection] = []
+    warnings: list[ExtractionWarning] = []
+    i = 0
+    while i < len(lines):
+        header: list[str] = []
+        j = i
+        while j < len(lines) and len(header) < 20 and len(lines[j][1].split()) <= 6:
+            line = lines[j][1]
+            if header and (_HEADER_CONTINUES.match(line) or re.search(r"\b(?:and|of|&)$", header[-1])):
+                header[-1] = f"{header[-1]} {line}"
+            elif _header_line_role(line) is not None:
+                header.append(line)
+            else:
+                break
+            j += 1
+        roles = column_roles(header)
+        if len(header) < 4 or not is_header_row(header) or len(_area_roles(roles)) < 2 or roles[0] != "school":
+            i += 1
+            continue
+        k = j
+        while k < len(lines):
+            if lines[k][1] == header[0]:  # the header again, after a page break
+                k += j - i
+                continue
+            first = lines[k][1]
+            if _is_cell_value(first) or len(first.split()) > 12 or (first.endswith(".") and len(first.split()) > 6):
+                break  # not a school's name: the table is over
+            start_at, cells, misfit = k, [first], None
+            k += 1
+            while roles[1] == "date" and k < len(lines) and not _is_cell_value(lines[k][1]) \
+                    and len(lines[k][1].split()) <= 6:
+                cells[0] = f"{cells[0]} {lines[k][1]}"  # the name wraps: it lasts until the date
+                k += 1
+            for role in roles[1:]:
+                if k >= len(lines):
+                    misfit = k
+                    break
+                value = lines[k][1]
+                if role == "safeguarding":
+                    fits = parse_safeguarding(value) is not None or parse_area_grade(value) == (None, True)
+                elif role and role.startswith(_AREA_ROLE):
+                    fits = parse_area_grade(value)[1]  # a grade or N/A; "Met" here means a cell was left out
+                else:
+                    fits = role != "date" or parse_date(value) is not None
+                if not fits:
+                    misfit = k
+                    break
+                cells.append(value)
+                k += 1
+            end_at = (misfit if misfit is not None else k) - 1
+            pos, end = lines[start_at][0], lines[end_at][0] + len(lines[end_at][1])
+            source = Provenance(document, pages.page_at(offset + pos), offset + pos, offset + end)
+            raw = "\n".join(l for _, l in lines[start_at:end_at + 1])
+            if misfit is not None:
+                warnings.append(ExtractionWarning(
+                    document, source.page, f"report card row not parsed: {len(cells)} cells where the header has "
+                    f"{len(roles)} ({cells[0]})", raw, offset=source.start))
+                while k < len(lines) and _is_cell_value(lines[k][1]):
+                    k += 1  # the rest of the broken row: resume at the next school's name
+                continue
+            problems: list[str] = []
+            result = build_inspection(cells, roles, source, problems=problems)
+            if isinstance(result, Inspection):
+                inspections.append(result)
+                warnings.extend(ExtractionWarning(document, source.page, f"report card cell not read: {p}", raw,
+                                                  offset=source.start) for p in problems)
+            else:
+                warnings.append(ExtractionWarning(document, source.page, f"report card row not parsed: {result}", raw,
+                                                  offset=source.start))
+        i = max(k, i + 1)
+    return inspections, warnings
+
+
 def parse_inspections(
     text: str, *, document: str, pages: PageMap, offset: int = 0
 ) -> tuple[list[Inspection], list[ExtractionWarning]]:
-    """Every inspection in ``text``: Ofsted outcome tables (:func:`parse_inspection_tables`) and
-    report cards printed school by school (:func:`parse_labelled_report_cards`)."""
+    """Every inspection in ``text``: Ofsted outcome tables (:func:`parse_inspection_tables`), report-card
+    tables one cell a line (:func:`parse_one_cell_a_line_tables`) and report cards printed school by
+    school (:func:`parse_labelled_report_cards`)."""
     found, warnings = parse_inspection_tables(text, document=document, pages=pages, offset=offset)
-    cards, card_warnings = parse_labelled_report_cards(text, document=document, pages=pages, offset=offset)
-    rows = [(i.source.start, i.source.end) for i in found]
-    found += [c for c in cards if not any(s < c.source.end and c.source.start < e for s, e in rows)]
-    return found, warnings + card_warnings
+    for parser in (parse_one_cell_a_line_tables, parse_labelled_report_cards):
+        cards, card_warnings = parser(text, document=document, pages=pages, offset=offset)
+        rows = [(i.source.start, i.source.end) for i in found]
+        found += [c for c in cards if not any(s < c.source.end and c.source.start < e for s, e in rows)]
+        warnings += card_warnings
+    return found, warnings
 
 
 def has_report_cards(text: str) -> bool:
