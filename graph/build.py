@@ -14,10 +14,10 @@ from typing import get_args
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.iris import Minter, committee_key, council_key, person_key, school_key
+from graph.iris import Minter, committee_key, council_key, person_key, school_key, slugify
 from graph.records import DateValue, Extraction, GradeName, MeetingRef, PersonName, Provenance
 from graph.resolve import PeopleIndex
-from graph.vocab import BODY_KINDS, CG, DCTERMS, FOAF, GRADE_CONCEPTS, ORG, PERSON, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from graph.vocab import AREA_CONCEPTS, BODY_KINDS, CG, DCTERMS, FOAF, GRADE_CONCEPTS, ORG, PERSON, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 
 @dataclass
@@ -215,6 +215,15 @@ class _Builder:
             self.add(concept, SKOS.inScheme, CG.GradeScheme)
             label = next(name for name, c in GRADE_CONCEPTS.items() if c == concept)
             self.add(concept, SKOS.prefLabel, GRADE_LABELS[label])
+        return concept
+
+    def evaluation_area(self, label: str) -> URIRef | None:
+        """An evaluation area's concept, with its label and scheme copied in as for grades."""
+        concept = AREA_CONCEPTS.get(label)
+        if concept is not None:
+            self.add(concept, RDF.type, SKOS.Concept)
+            self.add(concept, SKOS.inScheme, CG.EvaluationAreaScheme)
+            self.add(concept, SKOS.prefLabel, label)
         return concept
 
     def role(self, label: str) -> URIRef:
@@ -446,6 +455,17 @@ class _Builder:
                 self.add(association, CG.honour, honour)
             self.add(node, PROV.wasAssociatedWith, inspector)
         self.add(node, CG.grade, self.grade(i.grade))
+        # A report card: each area's grade a node of its own, read from the inspection's row.
+        for area, grade in i.area_grades.items():
+            concept, grade_node = self.evaluation_area(area), self.grade(grade)
+            if concept is None or grade_node is None:
+                continue  # not a GradeName / EvaluationArea: the shapes then say the inspection lacks it
+            judgement = self.record(URIRef(f"{node}/area/{slugify(area)}"), CG.AreaJudgement, i.source)
+            self.add(node, CG.areaJudgement, judgement)
+            self.add(judgement, CG.evaluationArea, concept)
+            self.add(judgement, CG.grade, grade_node)
+            self.add(judgement, RDFS.label, f"{i.school}, {i.start.start}: {area} {grade}")
+        self.add(node, CG.safeguarding, i.safeguarding)
         self.add(node, CG.previousGrade, self.grade(i.previous_grade))
         self.date(node, CG.previousInspectionDate, None, i.previous_date)
         self.add(node, CG.previousInspectionType, i.previous_type)

@@ -83,9 +83,12 @@ class _Passages:
         for i in x.inspections:
             refs = [EntityRef(str(self.minter.inspection(i.school, i.start.start)), f"Inspection of {i.school}", "inspection"),
                     self.school_ref(i.school)] + ([self.person_ref(i.inspector, False)] if i.inspector else [])
-            lines = [f"{i.school}: {i.grade}" + (f" (previously {i.previous_grade})" if i.previous_grade else ""),
+            # A report card has no overall grade: its areas' grades say how the school was judged.
+            judged = i.grade or "report card"
+            lines = [f"{i.school}: {judged}" + (f" (previously {i.previous_grade})" if i.previous_grade else ""),
                      f"Inspected {i.start.text}" + (f" by {i.inspector.text}" if i.inspector else "")
-                     ] + i.development_areas + i.support
+                     ] + [f"{area}: {grade}" for area, grade in i.area_grades.items()] + (
+                         [f"Safeguarding: {i.safeguarding}"] if i.safeguarding else []) + i.development_areas + i.support
             self.add("inspection", f"Inspection of {i.school}", "\n".join(lines), i.source, date=i.start.start, entities=refs)
         for u in x.cabinet_updates:
             person = self.person_ref(u.councillor, True)

@@ -27,7 +27,7 @@ from graph.build import grade_concept
 from graph.iris import Minter, committee_key, meeting_key, person_key, school_key
 from graph.records import HMI_HONOUR, honour_is_hmi
 from graph.store import GraphStore, StoreError
-from graph.vocab import CG, DCTERMS, FOAF, PROV, RDFS, SCHEMA, SKOS, sparql_prefixes
+from graph.vocab import AREA_CONCEPTS, CG, DCTERMS, FOAF, PROV, RDFS, SCHEMA, SKOS, sparql_prefixes
 
 _ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -351,9 +351,37 @@ def inspections_page(store: GraphStore, *, inspector: str | None = None, school:
         iris, positions = _inspections_kept(store, inspector_key, school, concept, type_key, hmi, date_from, date_to)
         total, page = len(positions), [iris[n] for n in _window(positions, offset, limit)]
     kept = store.kept(_KEPT_INSPECTION_ROWS)
-    if kept is not None:
-        return total, kept.results(page)
-    return total, _inspection_results(store, page)
+    results = kept.results(page) if kept is not None else _inspection_results(store, page)
+    return total, with_report_cards(store, results)
+
+
+def with_report_cards(store: GraphStore, results: list[dict]) -> list[dict]:
+    """``results`` (inspections in the REST API's shape) with their report cards: ``area_grades``
+    (``[{"area", "grade"}]`` in the order Ofsted prints the areas; [] for an inspection with an
+    overall grade only) and ``safeguarding`` ("Met", "Not met" or None). Asked for the page's
+    inspections only, in one query a thousand of them."""
+    areas: dict[str, dict[str, str]] = defaultdict(dict)
+    safeguarding: dict[str, str] = {}
+    iris = [r["id"] for r in results]
+    for i in range(0, len(iris), 1000):
+        values = " ".join(_iri(x) for x in iris[i:i + 1000])
+        query = (f"SELECT ?i ?area ?grade ?safeguarding WHERE {{ VALUES ?i {{ {values} }} "
+                 "{ ?i cg:areaJudgement ?j . ?j cg:evaluationArea ?a ; cg:grade ?c . "
+                 "?a skos:prefLabel ?area . ?c skos:prefLabel ?grade } UNION { ?i cg:safeguarding ?safeguarding } }")
+        for row in _rows(store, query):
+            if row.get("safeguarding") is not None:
+                # one outcome an inspection; papers that disagree: the first as text sorts, as other facts
+                safeguarding[row["i"]] = min(safeguarding.get(row["i"], row["safeguarding"]), row["safeguarding"])
+            elif row.get("area") is not None:
+                held = areas[row["i"]].get(str(row["area"]))
+                grade = str(row["grade"])
+                areas[row["i"]][str(row["area"])] = grade if held is None else min(held, grade)
+    order = {label: n for n, label in enumerate(AREA_CONCEPTS)}
+    for r in results:
+        graded = areas.get(r["id"], {})
+        r["area_grades"] = [{"area": a, "grade": graded[a]} for a in sorted(graded, key=lambda a: order.get(a, len(order)))]
+        r["safeguarding"] = safeguarding.get(r["id"])
+    return results
 
 
 def _inspections_kept(store: GraphStore, inspector_key: str | None, school: str | None, concept: str | None,

@@ -32,6 +32,19 @@ GradeName = Literal[
     "Needs attention",
     "Urgent improvement",
 ]
+# The evaluation areas of a school's report card (Ofsted inspections from November 2025), in the
+# order Ofsted prints them; early years and sixth form only where the school has them.
+EvaluationArea = Literal[
+    "Inclusion",
+    "Curriculum and teaching",
+    "Achievement",
+    "Attendance and behaviour",
+    "Personal development and well-being",
+    "Early years",
+    "Sixth form",
+    "Leadership and governance",
+]
+SafeguardingOutcome = Literal["Met", "Not met"]
 
 
 @dataclass(frozen=True)
@@ -255,12 +268,14 @@ class Inspection:
     """One Ofsted inspection, from an outcomes table row (after merging continuation rows).
 
     ``inspector`` is None when the table has no inspector column (many councils list only the
-    school, the dates and the judgements)."""
+    school, the dates and the judgements). A report card (inspections from November 2025) has no
+    overall grade: ``grade`` is None and ``area_grades`` holds the grade of each evaluation area
+    graded, with ``safeguarding`` "Met" or "Not met" when printed."""
 
     school: str
     start: DateValue
     inspector: PersonName | None
-    grade: str  # a GradeName
+    grade: str | None  # a GradeName; None for a report card, which gives none overall
     source: Provenance
     inspection_type: str | None = None  # "Monitoring visit", "Short inspection", "Ungraded inspection", ...
     previous_date: DateValue | None = None
@@ -270,6 +285,8 @@ class Inspection:
     support: list[str] = field(default_factory=list)  # LA relationship and support
     report_reference: str | None = None  # report number / link text that shared the grade cell
     urn: str | None = None
+    area_grades: dict[str, str] = field(default_factory=dict)  # EvaluationArea -> GradeName, in printed order
+    safeguarding: str | None = None  # a SafeguardingOutcome
 
     @property
     def hmi(self) -> bool:
@@ -416,6 +433,15 @@ EXAMPLE_INSPECTION = Inspection(
     inspector=PersonName(text="Sam Sample HMI", full="Sam Sample", given="Sam", family="Sample", honours=("HMI",)),
     grade="Good", source=_SRC, previous_date=DateValue("March 2015", "2015-03", "2015-03", "month"),
     previous_grade="Outstanding", development_areas=["Curriculum - deepen pupils' knowledge"],
+)
+EXAMPLE_REPORT_CARD_INSPECTION = Inspection(
+    school="Example Community Primary School", start=DateValue("14 January 2026", "2026-01-14", "2026-01-14"),
+    inspector=None, grade=None, source=_SRC,
+    area_grades={"Inclusion": "Expected standard", "Curriculum and teaching": "Strong standard",
+                 "Achievement": "Expected standard", "Attendance and behaviour": "Strong standard",
+                 "Personal development and well-being": "Strong standard", "Early years": "Needs attention",
+                 "Leadership and governance": "Expected standard"},
+    safeguarding="Met",
 )
 EXAMPLE_SCHOOL_OUTCOME = SchoolOutcome(
     school="Example Primary School", grade="Requires Improvement", previous_grade="Good",

@@ -39,6 +39,20 @@ class CG(DefinedNamespace):
     WorkProgrammeItem: URIRef
     Grade: URIRef
     BodyKind: URIRef
+    AreaJudgement: URIRef
+    EvaluationArea: URIRef
+    areaJudgement: URIRef
+    evaluationArea: URIRef
+    safeguarding: URIRef
+    EvaluationAreaScheme: URIRef
+    AreaInclusion: URIRef
+    AreaCurriculumAndTeaching: URIRef
+    AreaAchievement: URIRef
+    AreaAttendanceAndBehaviour: URIRef
+    AreaPersonalDevelopmentAndWellBeing: URIRef
+    AreaEarlyYears: URIRef
+    AreaSixthForm: URIRef
+    AreaLeadershipAndGovernance: URIRef
     meeting: URIRef
     attendee: URIRef
     present: URIRef
@@ -152,6 +166,18 @@ GRADE_CONCEPTS: dict[str, URIRef] = {
 }
 """Grade name (lower case, as in records.GradeName) -> its skos:Concept."""
 
+AREA_CONCEPTS: dict[str, URIRef] = {
+    "Inclusion": CG.AreaInclusion,
+    "Curriculum and teaching": CG.AreaCurriculumAndTeaching,
+    "Achievement": CG.AreaAchievement,
+    "Attendance and behaviour": CG.AreaAttendanceAndBehaviour,
+    "Personal development and well-being": CG.AreaPersonalDevelopmentAndWellBeing,
+    "Early years": CG.AreaEarlyYears,
+    "Sixth form": CG.AreaSixthForm,
+    "Leadership and governance": CG.AreaLeadershipAndGovernance,
+}
+"""Evaluation area (as in records.EvaluationArea) -> its skos:Concept, in the order Ofsted prints them."""
+
 BODY_KINDS: dict[str, URIRef] = {
     "council": CG.BodyCouncil,
     "committee": CG.BodyCommittee,
@@ -188,4 +214,4 @@ def sparql_values(variable: str, texts: list[str], size: int = 500) -> list[str]
 
 
 __all__ = ["CG", "SCHEMA", "PERSON", "DCTERMS", "FOAF", "ORG", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD",
-           "GRADE_CONCEPTS", "BODY_KINDS", "PREFIXES", "sparql_prefixes", "sparql_string", "sparql_values"]
+           "GRADE_CONCEPTS", "AREA_CONCEPTS", "BODY_KINDS", "PREFIXES", "sparql_prefixes", "sparql_string", "sparql_values"]

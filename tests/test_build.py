@@ -47,7 +47,8 @@ def example_extraction(name: str = "example-minutes.txt") -> R.Extraction:
         document=R.DocumentInfo(name, "0" * 64, "Example Council", "Minutes", "minutes", 5),
         meetings=[R.EXAMPLE_MEETING], memberships=[R.EXAMPLE_MEMBERSHIP], attendance=[R.EXAMPLE_ATTENDANCE],
         declarations=[R.EXAMPLE_DECLARATION], agenda_items=[R.EXAMPLE_AGENDA_ITEM], resolutions=[R.EXAMPLE_RESOLUTION],
-        reports=[R.EXAMPLE_REPORT], cabinet_updates=[R.EXAMPLE_CABINET_UPDATE], inspections=[R.EXAMPLE_INSPECTION],
+        reports=[R.EXAMPLE_REPORT], cabinet_updates=[R.EXAMPLE_CABINET_UPDATE],
+        inspections=[R.EXAMPLE_INSPECTION, R.EXAMPLE_REPORT_CARD_INSPECTION],
         school_outcomes=[R.EXAMPLE_SCHOOL_OUTCOME], decisions=[R.EXAMPLE_DECISION],
         work_programme=[R.EXAMPLE_WORK_PROGRAMME_ITEM],
     )
@@ -208,6 +209,34 @@ def test_shapes_catch_an_inspection_without_grade():
     graph = build_document_graph(bad, context_for([bad]))
     conforms, text = validate_graph(graph)
     assert not conforms and "grade" in text
+
+
+def test_report_card_builds_area_judgements_with_the_inspections_provenance():
+    x = example_extraction()
+    context = context_for([x])
+    graph = build_document_graph(x, context)
+    card = R.EXAMPLE_REPORT_CARD_INSPECTION
+    node = context.minter.for_council(x.document.council).inspection(card.school, card.start.start)
+    assert graph.value(node, CG.grade) is None  # a report card gives no overall grade
+    assert graph.value(node, CG.safeguarding) == Literal("Met")
+    got = {}
+    for judgement in graph.objects(node, CG.areaJudgement):
+        assert (judgement, RDF.type, CG.AreaJudgement) in graph
+        assert graph.value(judgement, PROV.wasDerivedFrom) == document_graph_iri(context, x.document.name)
+        assert graph.value(judgement, CG.page) == Literal(card.source.page)
+        area, grade = graph.value(judgement, CG.evaluationArea), graph.value(judgement, CG.grade)
+        assert (area, SKOS.inScheme, CG.EvaluationAreaScheme) in graph and (grade, SKOS.inScheme, CG.GradeScheme) in graph
+        got[str(graph.value(area, SKOS.prefLabel))] = str(graph.value(grade, SKOS.prefLabel))
+    assert got == card.area_grades
+
+
+def test_shapes_catch_a_report_card_without_areas_or_with_a_bad_safeguarding_outcome():
+    x = example_extraction()
+    for bad_card in (replace(R.EXAMPLE_REPORT_CARD_INSPECTION, area_grades={}),
+                     replace(R.EXAMPLE_REPORT_CARD_INSPECTION, safeguarding="Effective")):
+        bad = replace(x, inspections=[bad_card])
+        conforms, text = validate_graph(build_document_graph(bad, context_for([bad])))
+        assert not conforms, bad_card
 
 
 TRACE_QUERY = """

@@ -52,7 +52,12 @@ SCHEMAS: dict[str, Any] = {
         "inspector": {"oneOf": [_obj({**REF, "hmi": {"type": "boolean"}}, ["id", "name", "hmi"]), {"type": "null"}]},
         "start": {"type": "string"}, "end": NULLABLE_STRING, "type": NULLABLE_STRING, "grade": NULLABLE_STRING,
         "previous_grade": NULLABLE_STRING, "previous_date": NULLABLE_STRING, "document": NULLABLE_STRING, "page": NULLABLE_INT,
-    }, ["id", "school", "inspector", "start", "end", "type", "grade", "previous_grade", "previous_date", "document", "page"]),
+        # A report card (from November 2025): no overall grade (null), a grade for each evaluation area.
+        "area_grades": {"type": "array", "items": _obj({"area": {"type": "string"}, "grade": {"type": "string"}},
+                                                       ["area", "grade"], extra=False)},
+        "safeguarding": {"type": ["string", "null"], "enum": ["Met", "Not met", None]},
+    }, ["id", "school", "inspector", "start", "end", "type", "grade", "previous_grade", "previous_date", "document", "page",
+        "area_grades", "safeguarding"]),
     "Meeting": _obj({
         "id": {"type": "string"}, "key": {"type": "string"}, "api": {"type": "string"}, "label": {"type": "string"},
         "committee": _obj(REF, ["id", "name"]), "date": {"type": "string"}, "time": NULLABLE_STRING, "venue": NULLABLE_STRING,

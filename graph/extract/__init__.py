@@ -29,7 +29,7 @@ from graph.extract.membership import parse_membership
 from graph.extract.reports import parse_report
 from graph.extract.resolutions import blank_web_furniture, parse_minutes
 from graph.extract.segments import Segment, one_line, provenance, split_segments
-from graph.extract.inspections import complete_school_names, listed_school_names, parse_inspection_tables
+from graph.extract.inspections import complete_school_names, has_report_cards, listed_school_names, parse_inspections
 from graph.extract.prose import parse_decision_notices, parse_prose_decisions, parse_school_outcomes
 from graph.extract.updates import parse_cabinet_member_update
 from graph.extract.work_programme import parse_work_programme
@@ -220,6 +220,7 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
                                                acronyms=acronyms, default=None, **kw)
             if meeting is not None:
                 _minutes(run, seg, part, meeting, ex, claimed, acronyms, kw)
+            _report_cards(run, seg, part, ex, claimed, kw)
             _prose(run, seg, part, ex, kw)
         elif seg.kind == "report":
             report = run.keeping_warnings("report", seg, parse_report, part, offset=off, default=None, **kw)
@@ -232,7 +233,7 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
             claimed.append((seg.start, first_section))
             # Some councils print the outcomes table and the outcomes in the report itself, not
             # in an appendix after it.
-            found = run.keeping_warnings("inspection table", seg, parse_inspection_tables, part, offset=off,
+            found = run.keeping_warnings("inspection table", seg, parse_inspections, part, offset=off,
                                          default=[], **kw)
             ex.inspections.extend(found)
             claimed.extend((i.source.start, i.source.end) for i in found)
@@ -242,6 +243,7 @@ def _extract(text: str, pages: Any, ex: Extraction) -> None:
         elif seg.kind == "appendix":
             _appendix(run, seg, part, pack_meeting, last_report, ex, claimed, kw)
         elif seg.kind == "cabinet_update":
+            _report_cards(run, seg, part, ex, claimed, kw)
             update = run.keeping_warnings("cabinet member update", seg, parse_cabinet_member_update, text,
                                           default=None, **kw)
             if update is not None:
@@ -278,6 +280,20 @@ def _minutes(run: _Run, seg: Segment, part: str, meeting: Meeting, ex: Extractio
     ex.resolutions.extend(resolutions)
     ex.passages.extend(passages)
     claimed.extend((i.source.start, i.source.end) for i in items)
+
+
+def _report_cards(run: _Run, seg: Segment, part: str, ex: Extraction, claimed: list[tuple[int, int]],
+                  kw: dict[str, Any]) -> None:
+    """Report-card inspections (tables or one area a line) in minutes, updates and other text: tried
+    only where a report card's grades are named, so older papers cost no table search here."""
+    if not has_report_cards(part):
+        return
+    found, warnings = run("report cards", seg, parse_inspections, part, offset=seg.start, default=([], []), **kw)
+    # Outcome tables outside reports and appendices are read as before (not at all): report cards only.
+    found = [i for i in found if i.area_grades]
+    ex.warnings.extend(w for w in warnings if "report card" in w.message)
+    ex.inspections.extend(found)
+    claimed.extend((i.source.start, i.source.end) for i in found)
 
 
 def _prose(run: _Run, seg: Segment, part: str, ex: Extraction, kw: dict[str, Any]) -> None:
@@ -323,7 +339,7 @@ def _link_report(report: Report, meeting: Meeting | None, ex: Extraction) -> Non
 def _appendix(run: _Run, seg: Segment, part: str, meeting: Meeting | None, report: Report | None, ex: Extraction,
               claimed: list[tuple[int, int]], kw: dict[str, Any]) -> None:
     off = seg.start
-    found = run.keeping_warnings("inspection table", seg, parse_inspection_tables, part, offset=off, default=[], **kw)
+    found = run.keeping_warnings("inspection table", seg, parse_inspections, part, offset=off, default=[], **kw)
     ex.inspections.extend(found)
     claimed.extend((i.source.start, i.source.end) for i in found)
     if found:
