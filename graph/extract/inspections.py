@@ -656,6 +656,8 @@ def parse_inspections(
     tables one cell a line (:func:`parse_one_cell_a_line_tables`) and report cards printed school by
     school (:func:`parse_labelled_report_cards`)."""
     found, warnings = parse_inspection_tables(text, document=document, pages=pages, offset=offset)
+    if not has_report_cards(text):  # each card parser would search for the grades again, to find none
+        return found, warnings
     for parser in (parse_one_cell_a_line_tables, parse_labelled_report_cards):
         cards, card_warnings = parser(text, document=document, pages=pages, offset=offset)
         rows = [(i.source.start, i.source.end) for i in found]
